@@ -1,0 +1,84 @@
+import type { AreaId, EpochMs, RuleId, SensorId, ServiceCode, TeamId } from '../shared/brand.ts';
+import type { AreaGeometry, CityDef, MetricDef, Priority, Severity, Stage } from './schema.ts';
+
+/** A loaded, resolved city: ids branded, durations in milliseconds, references checked. */
+export interface City {
+  readonly def: CityDef;
+  readonly id: string;
+  readonly name: string;
+  readonly timezone: string;
+  readonly resolution: number;
+  readonly levels: readonly string[];
+  readonly root: AreaId;
+  readonly areas: ReadonlyMap<AreaId, Area>;
+  readonly categories: ReadonlyMap<ServiceCode, Category>;
+  readonly teams: readonly Team[];
+  readonly sensors: ReadonlyMap<SensorId, Sensor>;
+  readonly rules: readonly Rule[];
+  readonly workflow: { readonly autoRegisterAlerts: boolean; readonly autoDispatch: boolean };
+  readonly ingest: { readonly maxFutureSkewMs: number };
+}
+
+export interface Area {
+  readonly id: AreaId;
+  readonly name: string;
+  readonly level: string;
+  readonly parent: AreaId | undefined;
+  readonly children: readonly AreaId[];
+  /** 0 for the root. */
+  readonly depth: number;
+  readonly geometry: AreaGeometry | undefined;
+}
+
+export interface Category {
+  readonly code: ServiceCode;
+  readonly name: string;
+  readonly group: string | undefined;
+  readonly description: string | undefined;
+  readonly priority: Priority;
+  /** Milliseconds allowed for each stage, counted from entering the state before it. */
+  readonly deadlines: Readonly<Record<Stage, number>>;
+}
+
+export interface Team {
+  readonly id: TeamId;
+  readonly name: string;
+  readonly areas: readonly AreaId[];
+  readonly categories: readonly ServiceCode[];
+}
+
+export interface Sensor {
+  readonly id: SensorId;
+  readonly kind: string;
+  readonly lon: number;
+  readonly lat: number;
+  readonly metrics: readonly MetricDef[];
+}
+
+export interface ThresholdRule {
+  readonly id: RuleId;
+  readonly kind: 'threshold';
+  readonly name: string;
+  readonly metric: string;
+  readonly op: '>' | '>=' | '<' | '<=';
+  readonly value: number;
+  readonly forMs: number;
+  readonly clearAt: number;
+  readonly severity: Severity;
+  readonly openCase: { readonly category: ServiceCode } | undefined;
+}
+
+export interface CountRule {
+  readonly id: RuleId;
+  readonly kind: 'count';
+  readonly name: string;
+  readonly category: ServiceCode;
+  readonly atLeast: number;
+  readonly withinMs: number;
+  readonly severity: Severity;
+  readonly openCase: { readonly category: ServiceCode } | undefined;
+}
+
+export type Rule = ThresholdRule | CountRule;
+
+export type { EpochMs };

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { isRole } from '../access/roles.ts';
+import type { Runtime } from '../runtime.ts';
+import { DomainError } from '../shared/errors.ts';
+import { installErrorHandlers } from './errors.ts';
+import { open311Routes, parseForm } from './open311/requests.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { gridRoutes } from './routes/grid.ts';
+import { liveRoutes } from './routes/live.ts';
+import { NDJSON_TYPES, readingsRoutes } from './routes/readings.ts';
+import { statsRoutes } from './routes/stats.ts';
+
+export interface AppOptions {
+  /** Largest ingest body in bytes (default 8 MiB); other routes take 1 MiB. */
+  readonly ingestBodyLimit?: number;
+  /** The built command centre; default web/dist. */
+  readonly webRoot?: string;
+  readonly logger?: boolean;
+}
+
+const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+/** Builds the HTTP app on a runtime: the API, Open311, live events and the command-centre page. */
+export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const ingestBodyLimit = opts.ingestBodyLimit ?? 8 * 1024 * 1024;
+  const app = Fastify({
+    logger: opts.logger ? { level: 'info' } : false,
+    bodyLimit: 1024 * 1024,
+    // Query strings are validated by each route's schema; coercion turns "10" into 10 there.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+  });
+
+  // Every API route declares the role it needs (issue 4 enforces it); a route without one fails at start-up.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') && !route.url.startsWith('/open311/')) return;
+    const role = (route.config as { role?: unknown } | undefined)?.role;
+    if (!isRole(role)) throw new Error(`Route ${route.method} ${route.url} declares no role.`);
+  });
+
+  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string', bodyLimit: ingestBodyLimit }, (_req, body, done) =>
+    done(null, body),
+  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseForm(body as string));
+    } catch (e) {
+      done(e as DomainError, undefined);
+    }
+  });
+
+  installErrorHandlers(app);
+
+  app.get('/health', async () => ({ status: 'ok', city: rt.city.id, cells: rt.grid.cellCount }));
+
+  readingsRoutes(app, rt, { bodyLimit: ingestBodyLimit });
+  open311Routes(app, rt);
+  alertRoutes(app, rt);
+  caseRoutes(app, rt);
+  gridRoutes(app, rt);
+  statsRoutes(app, rt);
+  liveRoutes(app, rt);
+
+  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+  if (existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/' });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/plain')
+        .send('The command centre is not built: run `npm run build:web` (npm start does it for you).'),
+    );
+  }
+  return app;
+}
+
+export { DomainError };

@@ -1,0 +1,89 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { CASE_EVENTS, CASE_STATES, type CaseEventType, type CaseState } from '../../cases/types.ts';
+import type { Runtime } from '../../runtime.ts';
+import type { AreaId, CaseId, CellId, ServiceCode, TeamId } from '../../shared/brand.ts';
+import { DomainError } from '../../shared/errors.ts';
+import { sendError } from '../errors.ts';
+import { caseJson, historyJson } from '../serialize.ts';
+
+const CaseQuery = T.Object(
+  {
+    /** Comma-separated states. */
+    state: T.Optional(T.String({ maxLength: 200 })),
+    area: T.Optional(T.String({ maxLength: 64 })),
+    cell: T.Optional(T.String({ maxLength: 64 })),
+    team: T.Optional(T.String({ maxLength: 64 })),
+    category: T.Optional(T.String({ maxLength: 64 })),
+    overdue: T.Optional(T.Boolean()),
+    limit: T.Optional(T.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    before: T.Optional(T.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const CaseEventBody = T.Object(
+  {
+    type: T.String({ maxLength: 40 }),
+    note: T.Optional(T.String({ maxLength: 2000 })),
+    team: T.Optional(T.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Case listing with filters, one case with its history, and workflow events that move a case around the loop. */
+export function caseRoutes(app: FastifyInstance, rt: Runtime): void {
+  app.get<{ Querystring: Static<typeof CaseQuery> }>(
+    '/api/v1/cases',
+    { schema: { querystring: CaseQuery }, config: { role: 'analyst' } },
+    async (req, reply) => {
+      const q = req.query;
+      let states: CaseState[] | undefined;
+      if (q.state !== undefined) {
+        states = q.state.split(',').map((s) => s.trim()) as CaseState[];
+        const bad = states.find((s) => !(CASE_STATES as readonly string[]).includes(s));
+        if (bad !== undefined) return sendError(reply, new DomainError('REQUEST_INVALID', `Unknown state ${bad}.`));
+      }
+      if (q.area !== undefined && !rt.city.areas.has(q.area as AreaId)) {
+        return sendError(reply, new DomainError('GRID_UNKNOWN_AREA', `No area ${q.area}.`));
+      }
+      const cases = await rt.cases.list({
+        states,
+        area: q.area as AreaId | undefined,
+        cell: q.cell as CellId | undefined,
+        team: q.team as TeamId | undefined,
+        category: q.category as ServiceCode | undefined,
+        overdue: q.overdue,
+        limit: q.limit ?? 100,
+        before: q.before as CaseId | undefined,
+      });
+      return { cases: cases.map(caseJson) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/v1/cases/:id', { config: { role: 'analyst' } }, async (req, reply) => {
+    const id = req.params.id as CaseId;
+    const c = await rt.cases.get(id);
+    if (!c) return sendError(reply, new DomainError('CASE_NOT_FOUND', `No case ${id}.`));
+    const history = await rt.cases.history(id);
+    return { case: caseJson(c), history: history.map(historyJson) };
+  });
+
+  app.post<{ Params: { id: string }; Body: Static<typeof CaseEventBody> }>(
+    '/api/v1/cases/:id/events',
+    { schema: { body: CaseEventBody }, config: { role: 'field_worker' } },
+    async (req, reply) => {
+      const { type, note, team } = req.body;
+      if (!(CASE_EVENTS as readonly string[]).includes(type)) {
+        return sendError(reply, new DomainError('CASE_UNKNOWN_EVENT', `Unknown event ${type}.`, { events: CASE_EVENTS }));
+      }
+      const r = await rt.cases.apply(req.params.id as CaseId, type as CaseEventType, {
+        actor: 'api',
+        ...(note !== undefined ? { note } : {}),
+        ...(team !== undefined ? { team: team as TeamId } : {}),
+      });
+      if (!r.ok) return sendError(reply, r.error);
+      return { case: caseJson(r.value) };
+    },
+  );
+}

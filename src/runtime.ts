@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { loadCity } from './adapters/city-files.ts';
+import { openSqliteStore } from './adapters/sqlite/index.ts';
+import { createCaseService } from './cases/service.ts';
+import type { City } from './city/city.ts';
+import type { Bus, GridloopEvents } from './events.ts';
+import { buildGrid } from './grid/index.ts';
+import type { Grid } from './grid/types.ts';
+import { createIngest } from './ingest/pipeline.ts';
+import type { Stores } from './ports.ts';
+import { buildSensorRegistry } from './sensors/registry.ts';
+import { EventBus } from './shared/bus.ts';
+import { type Clock, systemClock } from './shared/clock.ts';
+import { createWatcher } from './watch/watcher.ts';
+
+export interface RuntimeOptions {
+  /** The folder holding city.yaml. */
+  readonly cityDir: string;
+  /** The data folder; the embedded store is `<dataDir>/gridloop.db`. ':memory:' keeps everything in memory. */
+  readonly dataDir: string;
+  readonly clock?: Clock;
+  /** How often background jobs (count-rule clearing, overdue sweep) run; 0 turns them off. Default 30 s. */
+  readonly jobIntervalMs?: number;
+}
+
+/**
+ * The composition root: loads the city, builds the grid, opens the store and wires ingest → watch → cases through the
+ * bus. The CLI's `serve`, `import` and the tests all start gridloop through here.
+ */
+export async function createRuntime(opts: RuntimeOptions) {
+  const clock = opts.clock ?? systemClock;
+  const city: City = await loadCity(opts.cityDir);
+  const grid: Grid = unwrap(buildGrid(city));
+  const sensors = unwrap(buildSensorRegistry(city, grid));
+  const stores: Stores = openSqliteStore(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'gridloop.db'));
+  const bus: Bus = new EventBus<GridloopEvents>();
+  const ingest = createIngest({ city, grid, sensors, stores, bus, clock });
+  const watcher = createWatcher({
+    city,
+    grid,
+    alerts: stores.alerts,
+    countReports: (...a) => stores.reports.countReports(...a),
+    bus,
+    clock,
+  });
+  const cases = createCaseService({ city, grid, cases: stores.cases, alerts: stores.alerts, bus, clock });
+  await watcher.init();
+  watcher.subscribe();
+  cases.subscribe();
+
+  const interval = opts.jobIntervalMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const runJobs = async () => {
+    await watcher.tick();
+    await cases.sweepOverdue();
+  };
+  if (interval > 0) {
+    timer = setInterval(() => {
+      runJobs().catch((e: unknown) => console.error('background job failed', e));
+    }, interval);
+    timer.unref();
+  }
+
+  return {
+    city,
+    grid,
+    sensors,
+    stores,
+    bus,
+    clock,
+    ingest,
+    watcher,
+    cases,
+    runJobs,
+    async close() {
+      if (timer) clearInterval(timer);
+      await stores.close();
+    },
+  };
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
+
+function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: Error }): T {
+  if (!r.ok) throw r.error;
+  return r.value;
+}
