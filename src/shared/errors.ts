@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   CASE_UNKNOWN_EVENT: 'The event is not one of the workflow events.',
   CASE_NO_TEAM: 'No team answers for the cell and category, even up the hierarchy.',
   CASE_UNKNOWN_TEAM: 'No team has this id.',
+  CASE_CONFLICT: 'The case was changed by another request at the same moment, twice over; try again.',
   // alerts
   ALERT_NOT_FOUND: 'No alert has this id.',
   // generic request errors

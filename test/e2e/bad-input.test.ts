@@ -49,8 +49,10 @@ async function expectQuarantined(line: string, code: string, path?: string) {
     if (path) assert.equal(s.errors[0].path, path);
   });
   assert.equal(await srv.rt.stores.quarantine.countQuarantine(), q0 + 1);
-  const [entry] = await srv.rt.stores.quarantine.listQuarantine({ limit: 1, offset: 0 });
+  // The quarantine lists oldest first: the new entry is the last one.
+  const [entry] = await srv.rt.stores.quarantine.listQuarantine({ limit: 1, offset: q0 });
   assert.equal(entry?.code, code);
+  assert.equal(entry?.raw, line);
 }
 
 describe('bad input to POST /api/v1/readings', () => {
@@ -63,14 +65,16 @@ describe('bad input to POST /api/v1/readings', () => {
   });
 
   test('a malformed NDJSON line is quarantined with its raw text; good lines beside it are stored', async () => {
+    const q0 = await srv.rt.stores.quarantine.countQuarantine();
     const r = await post(`${good(10)}\n{"sensor": nope}\n`, 'application/x-ndjson');
     assert.equal(r.statusCode, 200);
     const s = r.json();
     assert.deepEqual([s.received, s.stored, s.quarantined, s.duplicate], [2, 1, 1, 0]);
     assert.equal(s.errors[0].code, 'INGEST_MALFORMED_JSON');
     assert.equal(s.errors[0].index, 1);
-    const [entry] = await srv.rt.stores.quarantine.listQuarantine({ limit: 1, offset: 0 });
+    const [entry] = await srv.rt.stores.quarantine.listQuarantine({ limit: 1, offset: q0 });
     assert.equal(entry?.raw, '{"sensor": nope}');
+    assert.equal(entry?.code, 'INGEST_MALFORMED_JSON');
   });
 
   test('a missing field', async () => {

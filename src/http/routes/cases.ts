@@ -64,9 +64,10 @@ export function caseRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: { id: string } }>('/api/v1/cases/:id', { config: { role: 'analyst' } }, async (req, reply) => {
     const id = req.params.id as CaseId;
     const c = await rt.cases.get(id);
-    if (!c) return sendError(reply, new DomainError('CASE_NOT_FOUND', `No case ${id}.`));
+    if (!c.ok) return sendError(reply, c.error);
     const history = await rt.cases.history(id);
-    return { case: caseJson(c), history: history.map(historyJson) };
+    if (!history.ok) return sendError(reply, history.error);
+    return { case: caseJson(c.value), history: history.value.map(historyJson) };
   });
 
   app.post<{ Params: { id: string }; Body: Static<typeof CaseEventBody> }>(

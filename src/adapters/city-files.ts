@@ -1,0 +1,63 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { City } from '../city/city.ts';
+import { areasFromFeatureCollection, invalid, parseCityDef, resolveCity } from '../city/index.ts';
+import type { AreaDef } from '../city/schema.ts';
+import { DomainError } from '../shared/errors.ts';
+import { generateDemoCity } from '../sim/demo-city.ts';
+
+/**
+ * Loads `dir/city.yaml` and the GeoJSON area files it lists (paths relative to dir), validates and resolves them.
+ * Throws a DomainError: CITY_NOT_FOUND when a file is missing, CITY_INVALID (with file and path) when one is wrong.
+ */
+export async function loadCity(dir: string): Promise<City> {
+  const file = join(dir, 'city.yaml');
+  const def = parseCityDef(await readText(file), file);
+  if (!def.ok) throw def.error;
+  const features: AreaDef[] = [];
+  for (const name of def.value.areaFiles ?? []) {
+    const path = join(dir, name);
+    let json: unknown;
+    try {
+      json = JSON.parse(await readText(path));
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      throw invalid(path, '', `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const areas = areasFromFeatureCollection(json, path);
+    if (!areas.ok) throw areas.error;
+    features.push(...areas.value);
+  }
+  const city = resolveCity(def.value, features, file);
+  if (!city.ok) throw city.error;
+  return city.value;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new DomainError('CITY_NOT_FOUND', `${file} does not exist`, { file });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Writes the generated demo city (city.yaml and its area files) into dir, creating it if needed. This is what
+ * `gridloop demo generate` runs; the files in cities/demo are its output and a test checks they are up to date.
+ * Returns the paths written.
+ */
+export async function writeDemoCity(dir: string): Promise<string[]> {
+  const { yaml, files } = generateDemoCity();
+  const out: [string, string][] = [
+    [join(dir, 'city.yaml'), yaml],
+    ...Object.entries(files).map(([name, text]) => [join(dir, name), text] as [string, string]),
+  ];
+  for (const [path, text] of out) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text, 'utf8');
+  }
+  return out.map(([path]) => path);
+}

@@ -1,0 +1,227 @@
+import type { Statement } from 'better-sqlite3';
+import type { CaseStore } from '../../cases/ports.ts';
+import type { Case, CaseFilter, CaseHistoryEntry } from '../../cases/types.ts';
+import type { Stage } from '../../city/schema.ts';
+import type { AlertId, AreaId, CaseId, CellId, EpochMs, ReportId, ServiceCode, TeamId } from '../../shared/brand.ts';
+import type { Db } from './db.ts';
+
+interface CaseRow {
+  id: string;
+  state: Case['state'];
+  category: string;
+  priority: Case['priority'];
+  title: string;
+  description: string | null;
+  cell: string;
+  area_path: string;
+  team: string | null;
+  source: Case['source'];
+  alert_id: string | null;
+  report_id: string | null;
+  created_at: number;
+  updated_at: number;
+  due_stage: string | null;
+  due_at: number | null;
+  overdue: number;
+  rework_count: number;
+  version: number;
+}
+
+interface HistoryRow {
+  seq: number;
+  at: number;
+  type: CaseHistoryEntry['type'];
+  from_state: Case['state'] | null;
+  to_state: Case['state'];
+  actor: string;
+  note: string | null;
+  team: string | null;
+}
+
+/** '/root/district/leaf/': area ids never contain '/', and the outer slashes make '/id/' match whole ids only. */
+const pathText = (path: readonly AreaId[]): string => `/${path.join('/')}/`;
+
+const toRow = (c: Case) => ({
+  id: c.id,
+  state: c.state,
+  category: c.category,
+  priority: c.priority,
+  title: c.title,
+  description: c.description ?? null,
+  cell: c.cell,
+  area_path: pathText(c.areaPath),
+  team: c.team ?? null,
+  source: c.source,
+  alert_id: c.alertId ?? null,
+  report_id: c.reportId ?? null,
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
+  due_stage: c.dueStage ?? null,
+  due_at: c.dueAt ?? null,
+  overdue: c.overdue ? 1 : 0,
+  rework_count: c.reworkCount,
+  version: c.version,
+});
+
+const fromRow = (r: CaseRow): Case => ({
+  id: r.id as CaseId,
+  state: r.state,
+  category: r.category as ServiceCode,
+  priority: r.priority,
+  title: r.title,
+  description: r.description ?? undefined,
+  cell: r.cell as CellId,
+  areaPath: r.area_path.split('/').filter((s) => s !== '') as AreaId[],
+  team: (r.team ?? undefined) as TeamId | undefined,
+  source: r.source,
+  alertId: (r.alert_id ?? undefined) as AlertId | undefined,
+  reportId: (r.report_id ?? undefined) as ReportId | undefined,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  dueStage: (r.due_stage ?? undefined) as Stage | undefined,
+  dueAt: r.due_at ?? undefined,
+  overdue: r.overdue === 1,
+  reworkCount: r.rework_count,
+  version: r.version,
+});
+
+const historyFromRow = (r: HistoryRow): CaseHistoryEntry => ({
+  seq: r.seq,
+  at: r.at,
+  type: r.type,
+  from: r.from_state ?? undefined,
+  to: r.to_state,
+  actor: r.actor,
+  note: r.note ?? undefined,
+  team: (r.team ?? undefined) as TeamId | undefined,
+});
+
+const COLUMNS =
+  'id, state, category, priority, title, description, cell, area_path, team, source, alert_id, report_id, ' +
+  'created_at, updated_at, due_stage, due_at, overdue, rework_count, version';
+
+function statements(db: Db) {
+  const values = COLUMNS.split(', ')
+    .map((c) => `@${c}`)
+    .join(', ');
+  const sets = COLUMNS.split(', ')
+    .filter((c) => c !== 'id')
+    .map((c) => `${c} = @${c}`)
+    .join(', ');
+  return {
+    insert: db.prepare(`INSERT INTO cases (${COLUMNS}) VALUES (${values})`),
+    update: db.prepare(`UPDATE cases SET ${sets} WHERE id = @id AND version = @version - 1`),
+    pathOf: db.prepare('SELECT area_path FROM cases WHERE id = ?').pluck(),
+    addArea: db.prepare('INSERT INTO case_areas (area, case_id) VALUES (?, ?)'),
+    dropAreas: db.prepare('DELETE FROM case_areas WHERE case_id = ?'),
+    addEntry: db.prepare(
+      `INSERT INTO case_history (case_id, seq, at, type, from_state, to_state, actor, note, team)
+       VALUES (@case_id, (SELECT coalesce(max(seq), 0) + 1 FROM case_history WHERE case_id = @case_id),
+         @at, @type, @from_state, @to_state, @actor, @note, @team)`,
+    ),
+    get: db.prepare('SELECT * FROM cases WHERE id = ?'),
+    history: db.prepare('SELECT * FROM case_history WHERE case_id = ? ORDER BY seq'),
+    due: db.prepare(
+      'SELECT * FROM cases WHERE overdue = 0 AND due_at IS NOT NULL AND due_at < ? ORDER BY due_at, id LIMIT ?',
+    ),
+    count: db.prepare('SELECT count(*) FROM cases').pluck(),
+  };
+}
+
+/** The CaseStore on SQLite: cases, their area membership and their append-only history. */
+export class SqliteCaseStore implements CaseStore {
+  readonly #db: Db;
+  readonly #s: ReturnType<typeof statements>;
+  readonly #queries = new Map<string, Statement>();
+  readonly #create: (c: Case, first: Omit<CaseHistoryEntry, 'seq'>) => void;
+  readonly #update: (next: Case, entry: Omit<CaseHistoryEntry, 'seq'>) => boolean;
+
+  constructor(db: Db) {
+    this.#db = db;
+    const s = statements(db);
+    this.#s = s;
+    const addEntry = (id: CaseId, e: Omit<CaseHistoryEntry, 'seq'>) =>
+      s.addEntry.run({
+        case_id: id,
+        at: e.at,
+        type: e.type,
+        from_state: e.from ?? null,
+        to_state: e.to,
+        actor: e.actor,
+        note: e.note ?? null,
+        team: e.team ?? null,
+      });
+    const addAreas = (c: Case) => {
+      for (const area of new Set(c.areaPath)) s.addArea.run(area, c.id);
+    };
+    this.#create = db.transaction((c: Case, first: Omit<CaseHistoryEntry, 'seq'>) => {
+      s.insert.run(toRow(c));
+      addAreas(c);
+      addEntry(c.id, first);
+    });
+    this.#update = db.transaction((next: Case, entry: Omit<CaseHistoryEntry, 'seq'>): boolean => {
+      const row = toRow(next);
+      const oldPath = s.pathOf.get(next.id) as string | undefined;
+      if (oldPath === undefined || s.update.run(row).changes === 0) return false;
+      if (oldPath !== row.area_path) {
+        s.dropAreas.run(next.id);
+        addAreas(next);
+      }
+      addEntry(next.id, entry);
+      return true;
+    });
+  }
+
+  async createCase(c: Case, first: Omit<CaseHistoryEntry, 'seq'>): Promise<void> {
+    this.#create(c, first);
+  }
+
+  async updateCase(next: Case, entry: Omit<CaseHistoryEntry, 'seq'>): Promise<boolean> {
+    return this.#update(next, entry);
+  }
+
+  async getCase(id: CaseId): Promise<Case | undefined> {
+    const row = this.#s.get.get(id) as CaseRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  async history(id: CaseId): Promise<CaseHistoryEntry[]> {
+    return (this.#s.history.all(id) as HistoryRow[]).map(historyFromRow);
+  }
+
+  async listCases(f: CaseFilter): Promise<Case[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (f.states !== undefined) add('state IN (SELECT value FROM json_each(?))', JSON.stringify(f.states));
+    if (f.area !== undefined) add('id IN (SELECT case_id FROM case_areas WHERE area = ?)', f.area);
+    if (f.cell !== undefined) add('cell = ?', f.cell);
+    if (f.team !== undefined) add('team = ?', f.team);
+    if (f.category !== undefined) add('category = ?', f.category);
+    if (f.overdue !== undefined) add('overdue = ?', f.overdue ? 1 : 0);
+    if (f.before !== undefined) add('id < ?', f.before);
+    const sql = `SELECT * FROM cases${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    params.push(Math.max(0, Math.floor(f.limit)));
+    return (this.#query(sql).all(...params) as CaseRow[]).map(fromRow);
+  }
+
+  async dueBefore(now: EpochMs, limit: number): Promise<Case[]> {
+    return (this.#s.due.all(now, limit) as CaseRow[]).map(fromRow);
+  }
+
+  async countCases(): Promise<number> {
+    return this.#s.count.get() as number;
+  }
+
+  #query(sql: string): Statement {
+    let stmt = this.#queries.get(sql);
+    if (!stmt) {
+      stmt = this.#db.prepare(sql);
+      this.#queries.set(sql, stmt);
+    }
+    return stmt;
+  }
+}

@@ -1,0 +1,15 @@
+/** Cases: the workflow table, dispatch, deadlines and the case service (DESIGN.md §3). */
+export { dueAt, isOverdue, PRIORITY_FACTOR, stageAllowance } from './deadlines.ts';
+export { responsibleTeam, teamExists } from './dispatch.ts';
+export type { CaseStore } from './ports.ts';
+export { type ApplyOptions, type CaseService, type CaseServiceDeps, createCaseService } from './service.ts';
+export {
+  CASE_EVENTS,
+  CASE_STATES,
+  type Case,
+  type CaseEventType,
+  type CaseFilter,
+  type CaseHistoryEntry,
+  type CaseState,
+} from './types.ts';
+export { eventsFrom, isCaseEvent, isTerminal, next, STAGE_DUE, TRANSITIONS } from './workflow.ts';
