@@ -1,8 +1,8 @@
-import type { EventBus } from './shared/bus.ts';
-import type { Reading } from './sensors/types.ts';
-import type { IngestSummary, Report } from './ingest/types.ts';
-import type { Alert } from './watch/types.ts';
 import type { Case, CaseHistoryEntry } from './cases/types.ts';
+import type { IngestSummary, Report } from './ingest/types.ts';
+import type { Reading } from './sensors/types.ts';
+import type { EventBus } from './shared/bus.ts';
+import type { Alert } from './watch/types.ts';
 
 /** The events that capabilities exchange (DESIGN.md §2). Subscribers: watch, cases, the live page, later webhooks. */
 export interface GridloopEvents extends Record<string, unknown> {

@@ -1,5 +1,5 @@
-import type { AlertId, AreaId, CaseId, CellId, EpochMs, ReportId, ServiceCode, TeamId } from '../shared/brand.ts';
 import type { Priority, Stage } from '../city/schema.ts';
+import type { AlertId, AreaId, CaseId, CellId, EpochMs, ReportId, ServiceCode, TeamId } from '../shared/brand.ts';
 
 export const CASE_STATES = [
   'reported',

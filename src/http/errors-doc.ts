@@ -11,7 +11,7 @@ export function errorsMarkdown(): string {
     '',
     'Every error gridloop reports carries one of these stable codes. Clients and tests should match on the code, never',
     'on the message. Over HTTP the body is `{"error": {"code", "message", "details"?}}` (Open311 routes answer in the',
-    "GeoReport v2 form, `[{\"code\": status, \"description\", \"error\": code}]`). Per-record ingest problems don't fail",
+    'GeoReport v2 form, `[{"code": status, "description", "error": code}]`). Per-record ingest problems don\'t fail',
     'the request: the record is quarantined with its code, and the answer lists the first 100 problems.',
     '',
     'This file is generated from `src/shared/errors.ts` and `src/http/errors.ts` by `npm run gen:errors`; a test fails',

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PROJECT_ROOT } from '../cli/paths.ts';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/errors.ts';
-import { errorsMarkdown } from './errors-doc.ts';
 import { errorBody, HTTP_STATUS, toDomainError } from './errors.ts';
+import { errorsMarkdown } from './errors-doc.ts';
 
 test('every error code has an HTTP status in the 4xx or 5xx range', () => {
   for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {

@@ -1,5 +1,5 @@
-import type { CellId, EpochMs, ReportId, ServiceCode } from '../shared/brand.ts';
 import type { Reading } from '../sensors/types.ts';
+import type { CellId, EpochMs, ReportId, ServiceCode } from '../shared/brand.ts';
 import type { QuarantineEntry, Report, StoredQuarantineEntry } from './types.ts';
 
 /**

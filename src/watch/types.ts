@@ -1,5 +1,5 @@
-import type { AlertId, AreaId, CaseId, CellId, EpochMs, RuleId, SensorId, ServiceCode } from '../shared/brand.ts';
 import type { Severity } from '../city/schema.ts';
+import type { AlertId, AreaId, CaseId, CellId, EpochMs, RuleId, SensorId, ServiceCode } from '../shared/brand.ts';
 
 export type AlertState = 'open' | 'acknowledged' | 'cleared';
 

@@ -11,7 +11,12 @@ let srv: TestServer;
 let sensor: { id: string; metric: string; value: number };
 const now = Date.now();
 const good = (minutesAgo: number) =>
-  JSON.stringify({ sensor: sensor.id, metric: sensor.metric, value: sensor.value, ts: new Date(now - minutesAgo * 60_000).toISOString() });
+  JSON.stringify({
+    sensor: sensor.id,
+    metric: sensor.metric,
+    value: sensor.value,
+    ts: new Date(now - minutesAgo * 60_000).toISOString(),
+  });
 
 before(async () => {
   srv = await startServer({ listen: false });
@@ -91,7 +96,10 @@ describe('bad input to POST /api/v1/readings', () => {
   });
 
   test('an unknown sensor', async () => {
-    await expectQuarantined(JSON.stringify({ ...JSON.parse(good(5)), sensor: 'no-such-sensor' }), 'INGEST_UNKNOWN_SENSOR');
+    await expectQuarantined(
+      JSON.stringify({ ...JSON.parse(good(5)), sensor: 'no-such-sensor' }),
+      'INGEST_UNKNOWN_SENSOR',
+    );
   });
 
   test('a timestamp with no zone', async () => {

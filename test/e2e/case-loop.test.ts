@@ -25,10 +25,7 @@ test('readings over a threshold → alert → case → dispatched → … → cl
   const ingest = await inject('POST', '/api/v1/readings', ndjson, 'application/x-ndjson');
   assert.equal(ingest.statusCode, 200);
   const summary = ingest.json() as { received: number; stored: number; quarantined: number; duplicate: number };
-  assert.deepEqual(
-    [summary.received, summary.stored, summary.quarantined, summary.duplicate],
-    [count, count, 0, 0],
-  );
+  assert.deepEqual([summary.received, summary.stored, summary.quarantined, summary.duplicate], [count, count, 0, 0]);
 
   const alerts = (await inject('GET', `/api/v1/alerts?state=open&rule=${rule.id}`)).json().alerts;
   const alert = alerts.find((a: { sensor: string }) => a.sensor === sensor);

@@ -20,7 +20,9 @@ export interface TestServer {
  * Starts the real app on the demo city with a fresh temporary data folder, on 127.0.0.1 and a free port. With
  * `simulate`, the demo simulator backfills an hour and keeps feeding the city.
  */
-export async function startServer(opts: { simulate?: boolean; clock?: Clock; listen?: boolean } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: { simulate?: boolean; clock?: Clock; listen?: boolean } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridloop-test-'));
   const rt = await createRuntime({
     cityDir: DEMO_CITY_DIR,

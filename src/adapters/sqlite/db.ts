@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
@@ -14,13 +14,24 @@ const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations
 export function openDb(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  applyPragmas(db);
+  migrate(db);
+  return db;
+}
+
+/**
+ * The connection settings of every gridloop database (the ingest benchmark's raw baseline uses them too). WAL with
+ * synchronous=NORMAL is durable across a process crash, and loses at most the last commits on a power cut. A WAL of up
+ * to 10,000 pages (about 40 MB) between checkpoints measured about a fifth faster for ingest than the default 1,000,
+ * since each checkpoint rewrites and syncs the pages that every batch touches.
+ */
+export function applyPragmas(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
-  migrate(db);
-  return db;
+  db.pragma('wal_autocheckpoint = 10000');
 }
 
 export function migrate(db: Db): number {

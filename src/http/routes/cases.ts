@@ -76,7 +76,10 @@ export function caseRoutes(app: FastifyInstance, rt: Runtime): void {
     async (req, reply) => {
       const { type, note, team } = req.body;
       if (!(CASE_EVENTS as readonly string[]).includes(type)) {
-        return sendError(reply, new DomainError('CASE_UNKNOWN_EVENT', `Unknown event ${type}.`, { events: CASE_EVENTS }));
+        return sendError(
+          reply,
+          new DomainError('CASE_UNKNOWN_EVENT', `Unknown event ${type}.`, { events: CASE_EVENTS }),
+        );
       }
       const r = await rt.cases.apply(req.params.id as CaseId, type as CaseEventType, {
         actor: 'api',

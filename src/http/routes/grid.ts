@@ -68,7 +68,11 @@ export function gridRoutes(app: FastifyInstance, rt: Runtime): void {
     async (req, reply) => {
       const features = [...city.areas.values()]
         .filter((a) => a.geometry !== undefined && (req.query.level === undefined || a.level === req.query.level))
-        .map((a) => ({ type: 'Feature', properties: { id: a.id, name: a.name, level: a.level }, geometry: a.geometry }));
+        .map((a) => ({
+          type: 'Feature',
+          properties: { id: a.id, name: a.name, level: a.level },
+          geometry: a.geometry,
+        }));
       return reply.type('application/geo+json').send({ type: 'FeatureCollection', features });
     },
   );

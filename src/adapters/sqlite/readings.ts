@@ -1,0 +1,107 @@
+import type { Statement } from 'better-sqlite3';
+import type { ReadingStore } from '../../ingest/ports.ts';
+import type { QuarantineEntry } from '../../ingest/types.ts';
+import type { Reading } from '../../sensors/types.ts';
+import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
+import type { Db } from './db.ts';
+import { insertQuarantineStatement, writeQuarantine } from './quarantine.ts';
+
+/** Keys first inserted by the batch being written; cached only once it commits, since a rollback undoes them. */
+interface NewKeys {
+  readonly sensors: Map<string, { key: number; cell: string }>;
+  readonly metrics: Map<string, number>;
+}
+
+/**
+ * Readings in a compact WITHOUT ROWID table keyed (sensor, metric, ts), with sensors and metrics as integer keys. The
+ * keys are cached in memory; a key first seen inside a batch is cached only once that batch has committed.
+ */
+export class SqliteReadingStore implements ReadingStore {
+  readonly #sensorKeys = new Map<string, { key: number; cell: string }>();
+  readonly #metricKeys = new Map<string, number>();
+  readonly #insert: Statement<[number, number, number, number]>;
+  readonly #upsertSensor: Statement<[string, string], { key: number }>;
+  readonly #upsertMetric: Statement<[string], { key: number }>;
+  readonly #insertQuarantine: Statement;
+  readonly #count: Statement<[], { n: number }>;
+  readonly #keysOf: Statement<[string, string], { sensor: number; metric: number; cell: string }>;
+  readonly #select: Statement<[number, number, number, number], { ts: number; value: number }>;
+  readonly #writeTx: (
+    readings: readonly Reading[],
+    quarantine: readonly QuarantineEntry[],
+    pending: NewKeys,
+  ) => Uint8Array;
+
+  constructor(db: Db) {
+    this.#insert = db.prepare(
+      'INSERT INTO readings (sensor, metric, ts, value) VALUES (?, ?, ?, ?) ON CONFLICT (sensor, metric, ts) DO NOTHING',
+    );
+    // DO UPDATE (not DO NOTHING) so that RETURNING yields the key of an existing row too; a moved sensor gets its new cell.
+    this.#upsertSensor = db.prepare(
+      'INSERT INTO sensors (id, cell) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET cell = excluded.cell RETURNING key',
+    );
+    this.#upsertMetric = db.prepare(
+      'INSERT INTO metrics (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING key',
+    );
+    this.#insertQuarantine = insertQuarantineStatement(db);
+    this.#count = db.prepare('SELECT count(*) AS n FROM readings');
+    this.#keysOf = db.prepare(
+      'SELECT s.key AS sensor, m.key AS metric, s.cell AS cell FROM sensors s, metrics m WHERE s.id = ? AND m.name = ?',
+    );
+    this.#select = db.prepare(
+      'SELECT ts, value FROM readings WHERE sensor = ? AND metric = ? AND ts >= ? AND ts < ? ORDER BY ts',
+    );
+    this.#writeTx = db.transaction((readings, quarantine, pending) => this.#write(readings, quarantine, pending));
+  }
+
+  async writeReadings(readings: readonly Reading[], quarantine: readonly QuarantineEntry[]): Promise<Uint8Array> {
+    const pending: NewKeys = { sensors: new Map(), metrics: new Map() };
+    const flags = this.#writeTx(readings, quarantine, pending);
+    for (const [id, s] of pending.sensors) this.#sensorKeys.set(id, s);
+    for (const [name, key] of pending.metrics) this.#metricKeys.set(name, key);
+    return flags;
+  }
+
+  #write(readings: readonly Reading[], quarantine: readonly QuarantineEntry[], pending: NewKeys): Uint8Array {
+    const flags = new Uint8Array(readings.length);
+    const insert = this.#insert;
+    for (let i = 0; i < readings.length; i++) {
+      const r = readings[i] as Reading;
+      const sensor = this.#sensorKey(r.sensor, r.cell, pending);
+      flags[i] = insert.run(sensor, this.#metricKey(r.metric, pending), r.ts, r.value).changes;
+    }
+    writeQuarantine(this.#insertQuarantine, quarantine);
+    return flags;
+  }
+
+  #sensorKey(id: string, cell: string, pending: NewKeys): number {
+    const known = this.#sensorKeys.get(id);
+    if (known !== undefined && known.cell === cell) return known.key;
+    const seen = pending.sensors.get(id);
+    if (seen !== undefined && seen.cell === cell) return seen.key;
+    const key = (this.#upsertSensor.get(id, cell) as { key: number }).key;
+    pending.sensors.set(id, { key, cell });
+    return key;
+  }
+
+  #metricKey(name: string, pending: NewKeys): number {
+    const known = this.#metricKeys.get(name) ?? pending.metrics.get(name);
+    if (known !== undefined) return known;
+    const key = (this.#upsertMetric.get(name) as { key: number }).key;
+    pending.metrics.set(name, key);
+    return key;
+  }
+
+  async countReadings(): Promise<number> {
+    return (this.#count.get() as { n: number }).n;
+  }
+
+  async readingsOf(sensor: string, metric: string, from: EpochMs, to: EpochMs): Promise<Reading[]> {
+    const keys = this.#keysOf.get(sensor, metric);
+    if (keys === undefined) return [];
+    const cell = keys.cell as CellId;
+    return this.#select
+      .all(keys.sensor, keys.metric, from, to)
+      .map((row) => ({ sensor: sensor as SensorId, metric, ts: row.ts, value: row.value, cell }));
+  }
+}
