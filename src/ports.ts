@@ -1,3 +1,6 @@
+import type { AuditLog } from './access/audit-types.ts';
+import type { AccessStore } from './access/ports.ts';
+import type { ContactStore } from './access/vault.ts';
 import type { CaseStore } from './cases/ports.ts';
 import type { QuarantineStore, ReadingStore, ReportStore } from './ingest/ports.ts';
 import type { AlertStore } from './watch/ports.ts';
@@ -9,5 +12,8 @@ export interface Stores {
   readonly quarantine: QuarantineStore;
   readonly alerts: AlertStore;
   readonly cases: CaseStore;
+  readonly access: AccessStore;
+  readonly audit: AuditLog;
+  readonly contacts: ContactStore;
   close(): Promise<void>;
 }

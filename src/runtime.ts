@@ -1,5 +1,10 @@
 import { join } from 'node:path';
+import { createAccounts } from './access/accounts.ts';
+import { purgeContacts, subscribeAudit } from './access/audit-subscriber.ts';
+import type { Cipher } from './access/vault.ts';
 import { loadCity } from './adapters/city-files.ts';
+import { VAULT_KEYS_ENV, vaultCipherFromEnv } from './adapters/node-crypto.ts';
+import { nodeSecrets } from './adapters/secrets.ts';
 import { openSqliteStore } from './adapters/sqlite/index.ts';
 import { createCaseService } from './cases/service.ts';
 import type { City } from './city/city.ts';
@@ -9,8 +14,9 @@ import type { Grid } from './grid/types.ts';
 import { createIngest } from './ingest/pipeline.ts';
 import type { Stores } from './ports.ts';
 import { buildSensorRegistry } from './sensors/registry.ts';
+import type { AreaId } from './shared/brand.ts';
 import { EventBus } from './shared/bus.ts';
-import { type Clock, systemClock } from './shared/clock.ts';
+import { type Clock, DAY, systemClock } from './shared/clock.ts';
 import { createWatcher } from './watch/watcher.ts';
 
 export interface RuntimeOptions {
@@ -21,6 +27,12 @@ export interface RuntimeOptions {
   readonly clock?: Clock;
   /** How often background jobs (count-rule clearing, overdue sweep) run; 0 turns them off. Default 30 s. */
   readonly jobIntervalMs?: number;
+  /**
+   * The contact vault's cipher. Default: from GRIDLOOP_VAULT_KEYS; without it, contact details are not stored at all.
+   */
+  readonly cipher?: Cipher;
+  /** Days after a case closes that the reporter's contact details are purged (env GRIDLOOP_CONTACT_RETENTION_DAYS). */
+  readonly contactRetentionDays?: number;
 }
 
 /**
@@ -32,7 +44,14 @@ export async function createRuntime(opts: RuntimeOptions) {
   const city: City = await loadCity(opts.cityDir);
   const grid: Grid = unwrap(buildGrid(city));
   const sensors = unwrap(buildSensorRegistry(city, grid));
-  const stores: Stores = openSqliteStore(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'gridloop.db'));
+  const cipher = opts.cipher ?? (process.env[VAULT_KEYS_ENV] ? vaultCipherFromEnv() : undefined);
+  const retentionMs =
+    (opts.contactRetentionDays ??
+      Number(process.env.GRIDLOOP_CONTACT_RETENTION_DAYS ?? DEFAULT_CONTACT_RETENTION_DAYS)) * DAY;
+  const stores: Stores = openSqliteStore(
+    opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'gridloop.db'),
+    cipher ? { cipher, clock } : { clock },
+  );
   const bus: Bus = new EventBus<GridloopEvents>();
   const ingest = createIngest({ city, grid, sensors, stores, bus, clock });
   const watcher = createWatcher({
@@ -44,15 +63,23 @@ export async function createRuntime(opts: RuntimeOptions) {
     clock,
   });
   const cases = createCaseService({ city, grid, cases: stores.cases, alerts: stores.alerts, bus, clock });
+  const accounts = createAccounts({
+    store: stores.access,
+    secrets: nodeSecrets,
+    clock,
+    isArea: (id) => city.areas.has(id as AreaId),
+  });
   await watcher.init();
   watcher.subscribe();
   cases.subscribe();
+  subscribeAudit(bus, stores, retentionMs);
 
   const interval = opts.jobIntervalMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   const runJobs = async () => {
     await watcher.tick();
     await cases.sweepOverdue();
+    await purgeContacts(stores, clock);
   };
   if (interval > 0) {
     timer = setInterval(() => {
@@ -71,6 +98,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     ingest,
     watcher,
     cases,
+    accounts,
+    contactsEnabled: cipher !== undefined,
     runJobs,
     async close() {
       if (timer) clearInterval(timer);
@@ -78,6 +107,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     },
   };
 }
+
+export const DEFAULT_CONTACT_RETENTION_DAYS = 30;
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 

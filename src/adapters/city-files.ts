@@ -1,13 +1,19 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { City } from '../city/city.ts';
-import { areasFromFeatureCollection, invalid, parseCityDef, resolveCity } from '../city/index.ts';
-import type { AreaDef } from '../city/schema.ts';
+import {
+  areasFromFeatureCollection,
+  invalid,
+  parseCityDef,
+  resolveCity,
+  zonesFromFeatureCollection,
+} from '../city/index.ts';
+import type { AreaDef, ZoneDef } from '../city/schema.ts';
 import { DomainError } from '../shared/errors.ts';
 import { generateDemoCity } from '../sim/demo-city.ts';
 
 /**
- * Loads `dir/city.yaml` and the GeoJSON area files it lists (paths relative to dir), validates and resolves them.
+ * Loads `dir/city.yaml` and the GeoJSON area and zone files it lists (paths relative to dir), validates and resolves them.
  * Throws a DomainError: CITY_NOT_FOUND when a file is missing, CITY_INVALID (with file and path) when one is wrong.
  */
 export async function loadCity(dir: string): Promise<City> {
@@ -17,20 +23,29 @@ export async function loadCity(dir: string): Promise<City> {
   const features: AreaDef[] = [];
   for (const name of def.value.areaFiles ?? []) {
     const path = join(dir, name);
-    let json: unknown;
-    try {
-      json = JSON.parse(await readText(path));
-    } catch (e) {
-      if (e instanceof DomainError) throw e;
-      throw invalid(path, '', `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const areas = areasFromFeatureCollection(json, path);
+    const areas = areasFromFeatureCollection(await readJson(path), path);
     if (!areas.ok) throw areas.error;
     features.push(...areas.value);
   }
-  const city = resolveCity(def.value, features, file);
+  const zones: ZoneDef[] = [];
+  for (const name of def.value.zoneFiles ?? []) {
+    const path = join(dir, name);
+    const read = zonesFromFeatureCollection(await readJson(path), path);
+    if (!read.ok) throw read.error;
+    zones.push(...read.value);
+  }
+  const city = resolveCity(def.value, features, file, zones);
   if (!city.ok) throw city.error;
   return city.value;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readText(path));
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    throw invalid(path, '', `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 async function readText(file: string): Promise<string> {

@@ -1,6 +1,7 @@
 import type { City } from '../city/city.ts';
 import type { Bus } from '../events.ts';
 import type { Grid } from '../grid/types.ts';
+import type { ZoneIndex } from '../grid/zones.ts';
 import type { Report } from '../ingest/types.ts';
 import type { CaseId, TeamId } from '../shared/brand.ts';
 import { type Clock, toIso } from '../shared/clock.ts';
@@ -9,8 +10,8 @@ import { newId } from '../shared/ids.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import type { AlertStore } from '../watch/ports.ts';
 import type { Alert } from '../watch/types.ts';
-import { dueAt } from './deadlines.ts';
-import { responsibleTeam, teamExists } from './dispatch.ts';
+import { dueAt, raisePriority, type ZoneTightening, zoneTightening } from './deadlines.ts';
+import { findResponsible, teamExists } from './dispatch.ts';
 import type { CaseStore } from './ports.ts';
 import type { Case, CaseEventType, CaseFilter, CaseHistoryEntry } from './types.ts';
 import { next, STAGE_DUE } from './workflow.ts';
@@ -22,6 +23,8 @@ export interface CaseServiceDeps {
   readonly alerts: AlertStore;
   readonly bus: Bus;
   readonly clock: Clock;
+  /** Priority zones: without it, no zone tightens a deadline or raises a priority. */
+  readonly zones?: ZoneIndex | undefined;
 }
 
 export interface ApplyOptions {
@@ -62,7 +65,10 @@ const SWEEP_BATCH = 200;
  * work of a later issue (the `merge` event already exists for it).
  */
 export function createCaseService(deps: CaseServiceDeps): CaseService {
-  const { city, grid, cases, alerts, bus, clock } = deps;
+  const { city, grid, cases, alerts, bus, clock, zones } = deps;
+
+  const tighteningOf = (c: Pick<Case, 'cell' | 'category'>): ZoneTightening =>
+    zoneTightening(city, zones?.zonesOf(c.cell) ?? [], c.category);
 
   function categoryOf(code: Case['category'], codeFor: 'CITY_INVALID' | 'INGEST_UNKNOWN_SERVICE') {
     const category = city.categories.get(code);
@@ -72,13 +78,19 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   }
 
   async function open(c: Case, note: string): Promise<Case> {
+    const t = tighteningOf(c);
+    const zoneNote =
+      t.zones.length === 0
+        ? ''
+        : `; priority zone ${t.zones.map((z) => `${z.name} (${z.tag})`).join(', ')}: priority ${c.priority}` +
+          (t.deadlineFactor < 1 ? `, deadlines x${t.deadlineFactor}` : '');
     const entry: Entry = {
       at: c.createdAt,
       type: 'opened',
       from: undefined,
       to: c.state,
       actor: 'system',
-      note,
+      note: note + zoneNote,
       team: undefined,
     };
     await cases.createCase(c, entry);
@@ -91,7 +103,9 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   ): Case {
     const now = clock();
     const category = city.categories.get(over.category);
-    const priority = category?.priority ?? 'normal';
+    // A priority zone raises the priority and shortens every stage of the case for its whole life.
+    const t = tighteningOf(over);
+    const priority = raisePriority(category?.priority ?? 'normal', t.priority);
     return {
       id: newId<CaseId>('case', now),
       state: 'reported',
@@ -100,7 +114,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       createdAt: now,
       updatedAt: now,
       dueStage: STAGE_DUE.reported,
-      dueAt: category ? dueAt(now, category, priority, STAGE_DUE.reported) : undefined,
+      dueAt: category ? dueAt(now, category, priority, STAGE_DUE.reported, t.deadlineFactor) : undefined,
       overdue: false,
       reworkCount: 0,
       version: 1,
@@ -115,6 +129,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     const to = next(current.state, event);
     if (!to.ok) return to;
     let team = current.team;
+    let note = opts.note;
+    const now = clock();
     if (event === 'dispatch') {
       if (opts.team !== undefined) {
         if (!teamExists(city, opts.team)) {
@@ -122,12 +138,16 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         }
         team = opts.team;
       } else {
-        const found = responsibleTeam(city, grid, current.areaPath, current.category);
+        // Rosters: the team on duty now wins; with nobody on duty the case still lands somewhere, flagged.
+        const found = findResponsible(city, grid, current.areaPath, current.category, now);
         if (!found.ok) return found;
-        team = found.value;
+        team = found.value.team;
+        if (found.value.offDuty) {
+          const flag = `No responsible team on duty; sent to ${team} (off duty) at ${found.value.area}`;
+          note = note ? `${note}. ${flag}` : flag;
+        }
       }
     }
-    const now = clock();
     const category = city.categories.get(current.category);
     const stage = STAGE_DUE[to.value];
     // Reassigning (dispatched → dispatched) keeps the running deadline: handing a case on must not reset its clock.
@@ -138,7 +158,11 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       team,
       updatedAt: now,
       dueStage: stage,
-      dueAt: sameStage ? current.dueAt : category ? dueAt(now, category, current.priority, stage) : undefined,
+      dueAt: sameStage
+        ? current.dueAt
+        : category
+          ? dueAt(now, category, current.priority, stage, tighteningOf(current).deadlineFactor)
+          : undefined,
       overdue: sameStage ? current.overdue : false,
       reworkCount: current.reworkCount + (event === 'fail_verification' ? 1 : 0),
       version: current.version + 1,
@@ -149,7 +173,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       from: current.state,
       to: to.value,
       actor: opts.actor,
-      note: opts.note,
+      note,
       team: event === 'dispatch' ? team : undefined,
     };
     if (!(await cases.updateCase(updated, entry))) return 'conflict';

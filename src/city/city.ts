@@ -13,6 +13,11 @@ export interface City {
   readonly areas: ReadonlyMap<AreaId, Area>;
   readonly categories: ReadonlyMap<ServiceCode, Category>;
   readonly teams: readonly Team[];
+  /** Public holidays, local `YYYY-MM-DD` dates. */
+  readonly holidays: readonly string[];
+  /** Priority zones, inline ones first, then those of the zone files. */
+  readonly zones: readonly Zone[];
+  readonly zoneRules: readonly ZoneRule[];
   readonly sensors: ReadonlyMap<SensorId, Sensor>;
   readonly rules: readonly Rule[];
   readonly workflow: { readonly autoRegisterAlerts: boolean; readonly autoDispatch: boolean };
@@ -45,6 +50,41 @@ export interface Team {
   readonly name: string;
   readonly areas: readonly AreaId[];
   readonly categories: readonly ServiceCode[];
+  /** When the team is on duty; undefined means always. */
+  readonly roster: Roster | undefined;
+}
+
+/** On-duty minutes of a local day: [start, end) pairs, 0 ≤ start < end ≤ 1440. */
+export type DaySpans = readonly (readonly [number, number])[];
+
+export interface Roster {
+  /** IANA zone of the hours; undefined means the city's. */
+  readonly timezone: string | undefined;
+  /** Indexed by ISO weekday - 1: 0 is Monday, 6 is Sunday. */
+  readonly week: readonly DaySpans[];
+  /** Local `YYYY-MM-DD` dates off duty: the team's own plus, unless it opted out, the city's. */
+  readonly holidays: ReadonlySet<string>;
+}
+
+/** A tagged priority place. */
+export interface Zone {
+  readonly id: string;
+  readonly tag: string;
+  readonly name: string;
+  readonly geometry: AreaGeometry;
+}
+
+/** How zones of one tag tighten deadlines, priority and thresholds. */
+export interface ZoneRule {
+  readonly tag: string;
+  /** 1 when the rule sets none. */
+  readonly deadlineFactor: number;
+  readonly priority: Priority | undefined;
+  /** undefined: every category. */
+  readonly categories: readonly ServiceCode[] | undefined;
+  readonly thresholdFactor: number | undefined;
+  /** undefined: every threshold rule. */
+  readonly rules: readonly RuleId[] | undefined;
 }
 
 export interface Sensor {

@@ -6,7 +6,9 @@ import type { Category, City, Rule, Sensor, Team } from './city.ts';
 import { parseDuration } from './durations.ts';
 import { invalid } from './load.ts';
 import { resolveAreas } from './resolve-areas.ts';
-import { type AreaDef, type CityDef, type MetricDef, STAGES, type Stage } from './schema.ts';
+import { checkDate, isTimeZone, resolveRoster } from './resolve-roster.ts';
+import { resolveZoneRules, resolveZones } from './resolve-zones.ts';
+import { type AreaDef, type CityDef, type MetricDef, STAGES, type Stage, type ZoneDef } from './schema.ts';
 
 const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * MINUTE;
 
@@ -17,12 +19,18 @@ class Invalid {
 
 /**
  * Resolves a validated city definition: merges the inline areas with those read from its area files, checks every
- * reference (areas, levels, teams, sensor kinds, rule metrics and categories, unique ids), turns durations into
- * milliseconds and fills in defaults. Every problem is a CITY_INVALID error with the file and path of the culprit.
+ * reference (areas, levels, teams, sensor kinds, rule metrics and categories, zones and zone rules, unique ids), turns
+ * durations into milliseconds and rosters into minutes, and fills in defaults. Zones read from zone files come in as
+ * `zoneFeatures`. Every problem is a CITY_INVALID error with the file and path of the culprit.
  */
-export function resolveCity(def: CityDef, areaFeatures: readonly AreaDef[] = [], file = 'city.yaml'): Result<City> {
-  const fail = (path: string, message: string): never => {
-    throw new Invalid(invalid(file, path, message));
+export function resolveCity(
+  def: CityDef,
+  areaFeatures: readonly AreaDef[] = [],
+  file = 'city.yaml',
+  zoneFeatures: readonly ZoneDef[] = [],
+): Result<City> {
+  const fail = (path: string, message: string, inFile = file): never => {
+    throw new Invalid(invalid(inFile, path, message));
   };
   try {
     unique(def.levels, (l) => l, '/levels', '', 'level', fail);
@@ -49,7 +57,10 @@ export function resolveCity(def: CityDef, areaFeatures: readonly AreaDef[] = [],
     const category = (code: string, path: string): ServiceCode =>
       categories.has(code as ServiceCode) ? (code as ServiceCode) : fail(path, `no category has the code ${code}`);
 
+    const holidays = (def.holidays ?? []).map((d, i) => checkDate(d, `/holidays/${i}`, fail));
     unique(def.teams, (t) => t.id, '/teams', '/id', 'team id', fail);
+    const rostered = def.teams.some((t) => t.roster !== undefined && t.roster.timezone === undefined);
+    if (rostered && !isTimeZone(def.timezone)) fail('/timezone', `${def.timezone} is not an IANA time zone`);
     const teams: Team[] = def.teams.map((t, i) => ({
       id: t.id as TeamId,
       name: t.name,
@@ -57,6 +68,7 @@ export function resolveCity(def: CityDef, areaFeatures: readonly AreaDef[] = [],
         areas.has(a as AreaId) ? (a as AreaId) : fail(`/teams/${i}/areas/${j}`, `no area has the id ${a}`),
       ),
       categories: t.categories.map((c, j) => category(c, `/teams/${i}/categories/${j}`)),
+      roster: t.roster && resolveRoster(t.roster, holidays, `/teams/${i}/roster`, fail),
     }));
 
     unique(def.sensorKinds, (k) => k.kind, '/sensorKinds', '/kind', 'sensor kind', fail);
@@ -114,6 +126,10 @@ export function resolveCity(def: CityDef, areaFeatures: readonly AreaDef[] = [],
       };
     });
 
+    const zones = resolveZones(def.zones ?? [], zoneFeatures, fail);
+    const hasCategory = (code: string) => categories.has(code as ServiceCode);
+    const zoneRules = resolveZoneRules(def.zoneRules ?? [], zones, hasCategory, rules, fail);
+
     const skew = def.ingest?.maxFutureSkew;
     return ok({
       def,
@@ -126,6 +142,9 @@ export function resolveCity(def: CityDef, areaFeatures: readonly AreaDef[] = [],
       areas,
       categories,
       teams,
+      holidays,
+      zones,
+      zoneRules,
       sensors,
       rules,
       workflow: {
@@ -142,7 +161,7 @@ export function resolveCity(def: CityDef, areaFeatures: readonly AreaDef[] = [],
   }
 }
 
-type Fail = (path: string, message: string) => never;
+type Fail = (path: string, message: string, file?: string) => never;
 
 function ms(value: string | number, path: string, fail: Fail): number {
   return parseDuration(value) ?? fail(path, `${JSON.stringify(value)} is not a duration`);

@@ -63,6 +63,31 @@ export const CategoryDef = T.Object(
   { additionalProperties: false },
 );
 
+/** A local calendar date, `YYYY-MM-DD`. */
+export const IsoDate = T.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' });
+/** A span of local time within one day, `HH:MM-HH:MM`; `24:00` ends a span at midnight (`00:00-24:00` is all day). */
+export const TimeSpan = T.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' });
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const DaySpans = T.Optional(T.Array(TimeSpan));
+/** On-duty hours of a team. A day left out has no hours. A shift across midnight is two spans on two days. */
+export const RosterDef = T.Object(
+  {
+    /** IANA time zone of the hours; defaults to the city's. */
+    timezone: T.Optional(T.String({ minLength: 1 })),
+    hours: T.Object(
+      { mon: DaySpans, tue: DaySpans, wed: DaySpans, thu: DaySpans, fri: DaySpans, sat: DaySpans, sun: DaySpans },
+      { additionalProperties: false },
+    ),
+    /** Local dates the team is off all day, on top of the city's holidays. */
+    holidays: T.Optional(T.Array(IsoDate)),
+    /** Whether the city's `holidays` are days off for this team too (default true; false for a 24/7 desk). */
+    observeCityHolidays: T.Optional(T.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
 export const TeamDef = T.Object(
   {
     id: Id,
@@ -71,6 +96,38 @@ export const TeamDef = T.Object(
     areas: T.Array(Id, { minItems: 1 }),
     /** Service codes the team answers for. */
     categories: T.Array(Id, { minItems: 1 }),
+    /** When the team is on duty; a team without a roster is always on duty. */
+    roster: T.Optional(RosterDef),
+  },
+  { additionalProperties: false },
+);
+
+/** A tagged priority place: a school, a hospital, an underpass, a riverbank … */
+export const ZoneDef = T.Object(
+  {
+    id: Id,
+    /** Free text id such as school, hospital, underpass, riverbank, chemical-plant; zone rules select by tag. */
+    tag: Id,
+    name: T.String({ minLength: 1 }),
+    geometry: AreaGeometry,
+  },
+  { additionalProperties: false },
+);
+
+/** How a zone tag tightens the rules and deadlines of the cells in its zones. */
+export const ZoneRuleDef = T.Object(
+  {
+    tag: Id,
+    /** Multiplies every stage allowance of a case in the zone (0 < f <= 1). */
+    deadlineFactor: T.Optional(T.Number({ exclusiveMinimum: 0, maximum: 1 })),
+    /** A case in the zone gets at least this priority. */
+    priority: T.Optional(Priority),
+    /** The service codes whose cases deadlineFactor and priority apply to; default all. */
+    categories: T.Optional(T.Array(Id, { minItems: 1 })),
+    /** Multiplies a threshold rule's value (and clearAt) for sensors in the zone; it only ever tightens. */
+    thresholdFactor: T.Optional(T.Number({ exclusiveMinimum: 0 })),
+    /** The threshold rule ids thresholdFactor applies to; default all threshold rules. */
+    rules: T.Optional(T.Array(Id, { minItems: 1 })),
   },
   { additionalProperties: false },
 );
@@ -159,6 +216,13 @@ export const CityDef = T.Object(
     areaFiles: T.Optional(T.Array(T.String({ minLength: 1 }))),
     categories: T.Array(CategoryDef, { minItems: 1 }),
     teams: T.Array(TeamDef),
+    /** Public holidays (local dates): days off for every team with a roster, unless it opts out. */
+    holidays: T.Optional(T.Array(IsoDate)),
+    /** Inline priority zones. */
+    zones: T.Optional(T.Array(ZoneDef)),
+    /** GeoJSON FeatureCollections beside city.yaml whose features carry id, tag and name properties. */
+    zoneFiles: T.Optional(T.Array(T.String({ minLength: 1 }))),
+    zoneRules: T.Optional(T.Array(ZoneRuleDef)),
     sensorKinds: T.Array(SensorKindDef),
     sensors: T.Array(SensorDef),
     rules: T.Array(RuleDef),
@@ -190,6 +254,9 @@ export type CityDef = Static<typeof CityDef>;
 export type AreaDef = Static<typeof AreaDef>;
 export type CategoryDef = Static<typeof CategoryDef>;
 export type TeamDef = Static<typeof TeamDef>;
+export type RosterDef = Static<typeof RosterDef>;
+export type ZoneDef = Static<typeof ZoneDef>;
+export type ZoneRuleDef = Static<typeof ZoneRuleDef>;
 export type SensorDef = Static<typeof SensorDef>;
 export type SensorKindDef = Static<typeof SensorKindDef>;
 export type MetricDef = Static<typeof MetricDef>;

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { isDomainError } from '../shared/errors.ts';
+import { auditCommand } from './commands/audit.ts';
+import { cityCommand } from './commands/city-init.ts';
 import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
   serveCommand(program);
   importCommand(program);
   demoCommand(program);
+  auditCommand(program);
+  cityCommand(program);
   return program;
 }
 

@@ -1,3 +1,4 @@
 /** The grid: cells, the area hierarchy over them, and the assignment of points (DESIGN.md §3). */
 export { buildGrid } from './h3-grid.ts';
 export type { Assignment, Grid } from './types.ts';
+export { buildZoneIndex, type ZoneIndex } from './zones.ts';

@@ -1,15 +1,20 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isRole } from '../access/roles.ts';
 import type { Runtime } from '../runtime.ts';
 import { DomainError } from '../shared/errors.ts';
+import { installAuth } from './auth.ts';
 import { installErrorHandlers } from './errors.ts';
+import { installSecurityHeaders } from './headers.ts';
 import { open311Routes, parseForm } from './open311/requests.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { gridRoutes } from './routes/grid.ts';
 import { liveRoutes } from './routes/live.ts';
 import { NDJSON_TYPES, readingsRoutes } from './routes/readings.ts';
@@ -21,6 +26,10 @@ export interface AppOptions {
   /** The built command centre; default web/dist. */
   readonly webRoot?: string;
   readonly logger?: boolean;
+  /** Mark the session cookie Secure (default: on unless GRIDLOOP_INSECURE_COOKIES=1, for plain http on localhost). */
+  readonly secureCookies?: boolean;
+  /** Requests per minute per IP (anonymous) or per token/user on rate-limited routes; default 600 for ingest. */
+  readonly ingestRateLimit?: number;
 }
 
 const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
@@ -54,10 +63,25 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
   });
 
   installErrorHandlers(app);
+  installSecurityHeaders(app);
+  await app.register(rateLimit, {
+    global: false,
+    // Per token or signed-in user where there is one, else per address.
+    keyGenerator: (req) => (req.principal && req.principal.kind !== 'anonymous' ? req.principal.id : req.ip),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Rate limit reached; retry in ${Math.ceil(ctx.ttl / 1000)} s.`,
+    }),
+  });
+  installAuth(app, rt);
 
   app.get('/health', async () => ({ status: 'ok', city: rt.city.id, cells: rt.grid.cellCount }));
 
-  readingsRoutes(app, rt, { bodyLimit: ingestBodyLimit });
+  const secureCookies = opts.secureCookies ?? process.env.GRIDLOOP_INSECURE_COOKIES !== '1';
+  authRoutes(app, rt, { secureCookies });
+  readingsRoutes(app, rt, { bodyLimit: ingestBodyLimit, perMinute: opts.ingestRateLimit ?? 600 });
+  contactRoutes(app, rt);
   open311Routes(app, rt);
   alertRoutes(app, rt);
   caseRoutes(app, rt);

@@ -36,6 +36,17 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CASE_UNKNOWN_TEAM: 400,
   CASE_CONFLICT: 409,
   ALERT_NOT_FOUND: 404,
+  AUTH_REQUIRED: 401,
+  AUTH_FORBIDDEN: 403,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_LOCKED: 429,
+  AUTH_CSRF: 403,
+  ACCESS_UNKNOWN_USER: 404,
+  ACCESS_USER_EXISTS: 409,
+  ACCESS_WEAK_PASSWORD: 400,
+  ACCESS_UNKNOWN_TOKEN: 404,
+  ACCESS_BAD_SCOPE: 400,
+  RATE_LIMITED: 429,
   REQUEST_INVALID: 400,
   NOT_FOUND: 404,
   INTERNAL: 500,
@@ -68,6 +79,9 @@ export function toDomainError(e: FastifyError | Error): DomainError {
       return new DomainError('INGEST_MALFORMED_JSON', 'The body is not valid JSON.');
     case 'FST_ERR_VALIDATION':
       return new DomainError('REQUEST_INVALID', fe.message);
+  }
+  if (fe.statusCode === 429 || (fe as { code?: string }).code === 'RATE_LIMITED') {
+    return new DomainError('RATE_LIMITED', fe.message || 'Too many requests.');
   }
   if (fe.statusCode === 400 && fe instanceof SyntaxError) {
     return new DomainError('INGEST_MALFORMED_JSON', 'The body is not valid JSON.');

@@ -39,6 +39,18 @@ export const ERROR_CODES = {
   CASE_CONFLICT: 'The case was changed by another request at the same moment, twice over; try again.',
   // alerts
   ALERT_NOT_FOUND: 'No alert has this id.',
+  // access
+  AUTH_REQUIRED: 'The route needs a signed-in user or an API token.',
+  AUTH_FORBIDDEN: "The caller's role may not use this route or take this action.",
+  AUTH_INVALID_CREDENTIALS: 'The user name or password is wrong, or the account is disabled.',
+  AUTH_LOCKED: 'Too many failed logins: the account is locked for a while (the wait doubles with each failure).',
+  AUTH_CSRF: 'A write authenticated by cookie must echo the session CSRF token in the x-csrf-token header.',
+  ACCESS_UNKNOWN_USER: 'No user has this name.',
+  ACCESS_USER_EXISTS: 'A user with this name exists already.',
+  ACCESS_WEAK_PASSWORD: 'The password is shorter than 12 characters.',
+  ACCESS_UNKNOWN_TOKEN: 'No API token has this id.',
+  ACCESS_BAD_SCOPE: 'The scope is not an area of the city.',
+  RATE_LIMITED: 'Too many requests from this address or token; retry after the time in Retry-After.',
   // generic request errors
   REQUEST_INVALID: 'The request parameters or body do not match the route schema.',
   NOT_FOUND: 'No such route or resource.',

@@ -1,7 +1,7 @@
 import type { Rule, ThresholdRule } from '../city/city.ts';
 import type { Reading } from '../sensors/types.ts';
 import type { CellId, EpochMs, RuleId, SensorId } from '../shared/brand.ts';
-import type { AlertEvidence } from './types.ts';
+import type { AlertEvidence, ZoneEvidence } from './types.ts';
 
 /** The evidence keeps at most this many of the readings that held the condition (the latest ones). */
 export const EVIDENCE_VALUES = 20;
@@ -38,6 +38,16 @@ export interface ThresholdClear {
 
 export const createThresholdState = (): ThresholdState => new Map();
 
+/** The bounds a threshold rule applies in one cell, when a priority zone tightens them. */
+export interface ThresholdLimit {
+  readonly value: number;
+  readonly clearAt: number;
+  readonly zone: ZoneEvidence;
+}
+
+/** The tightened limit of a rule in a cell, or undefined where the rule's own value and clearAt hold. */
+export type LimitsFor = (rule: ThresholdRule, cell: CellId) => ThresholdLimit | undefined;
+
 /** Threshold rules grouped by metric, so a reading of a metric without rules costs one Map lookup. */
 export function indexThresholdRules(rules: readonly Rule[]): Map<string, ThresholdRule[]> {
   const byMetric = new Map<string, ThresholdRule[]>();
@@ -57,7 +67,7 @@ const holds = (op: ThresholdRule['op'], v: number, x: number): boolean =>
  * Hysteresis: a raised alert clears only when a value is on the far side of `clearAt`, i.e. when the rule's condition
  * with `clearAt` in place of `value` no longer holds. With clearAt = value this is simply "the condition stopped".
  */
-const clears = (rule: ThresholdRule, v: number): boolean => !holds(rule.op, v, rule.clearAt);
+const clears = (rule: ThresholdRule, clearAt: number, v: number): boolean => !holds(rule.op, v, clearAt);
 
 function seriesOf(state: ThresholdState, rule: RuleId): Map<SensorId, Series> {
   let bySensor = state.get(rule);
@@ -81,11 +91,13 @@ export function restoreRaised(state: ThresholdState, rule: RuleId, sensor: Senso
  * in reading time. A series raises once when its condition has held for forMs, then stays raised until a reading clears
  * it (see `clears`). A reading not newer than the last one seen for its sensor and metric changes nothing: same-time
  * readings are duplicates by identity, older ones came late. `state` is updated in place; no I/O.
+ * `limits` (from zoneThresholds) swaps in a priority zone's tightened value and clearAt for the reading's cell.
  */
 export function evaluateThreshold(
   state: ThresholdState,
   rulesByMetric: ReadonlyMap<string, readonly ThresholdRule[]>,
   readings: readonly Reading[],
+  limits?: LimitsFor,
 ): { raise: ThresholdRaise[]; clear: ThresholdClear[] } {
   const raise: ThresholdRaise[] = [];
   const clear: ThresholdClear[] = [];
@@ -102,15 +114,17 @@ export function evaluateThreshold(
         continue;
       }
       s.lastTs = r.ts;
+      const limit = limits?.(rule, r.cell);
+      const value = limit?.value ?? rule.value;
       if (s.raised) {
-        if (!clears(rule, r.value)) continue;
+        if (!clears(rule, limit?.clearAt ?? rule.clearAt, r.value)) continue;
         s.raised = false;
         s.since = undefined;
         s.values = [];
         clear.push({ rule, sensor: r.sensor, at: r.ts, clearedBy: { ts: r.ts, value: r.value } });
         // A misconfigured clearAt on the wrong side of value could leave the condition holding: fall through.
       }
-      if (!holds(rule.op, r.value, rule.value)) {
+      if (!holds(rule.op, r.value, value)) {
         s.since = undefined;
         if (s.values.length > 0) s.values = [];
         continue;
@@ -128,8 +142,9 @@ export function evaluateThreshold(
           evidence: {
             window: { from: s.since, to: r.ts },
             values: s.values,
-            threshold: rule.value,
+            threshold: value,
             op: rule.op,
+            ...(limit && { zone: limit.zone }),
           },
         });
         s.values = [];

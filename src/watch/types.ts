@@ -13,8 +13,19 @@ export interface AlertEvidence {
   /** Count rules: how many reports were counted, and the bar. */
   readonly count?: number;
   readonly atLeast?: number;
+  /** Threshold rules in a priority zone: the zone that tightened the threshold, its factor and the rule's own value. */
+  readonly zone?: ZoneEvidence;
   /** When cleared: the value or count that cleared it. */
   readonly clearedBy?: { readonly ts: EpochMs; readonly value: number };
+}
+
+/** Which zone tightened a threshold: `threshold` in the evidence is `ruleValue × factor`. */
+export interface ZoneEvidence {
+  readonly id: string;
+  readonly tag: string;
+  readonly name: string;
+  readonly factor: number;
+  readonly ruleValue: number;
 }
 
 /** A rule firing for a cell, with its evidence. */

@@ -1,6 +1,7 @@
 import type { City, CountRule, ThresholdRule } from '../city/city.ts';
 import type { Bus } from '../events.ts';
 import type { Grid } from '../grid/types.ts';
+import type { ZoneIndex } from '../grid/zones.ts';
 import type { Report } from '../ingest/types.ts';
 import type { Reading } from '../sensors/types.ts';
 import type { AlertId, EpochMs, RuleId, SensorId } from '../shared/brand.ts';
@@ -18,6 +19,7 @@ import type { AlertStore } from './ports.ts';
 import { createThresholdState, evaluateThreshold, indexThresholdRules, restoreRaised } from './threshold.ts';
 import { countTitle, thresholdTitle } from './titles.ts';
 import type { Alert, AlertEvidence } from './types.ts';
+import { zoneThresholds } from './zone-thresholds.ts';
 
 export interface WatcherDeps {
   readonly city: City;
@@ -26,6 +28,8 @@ export interface WatcherDeps {
   readonly countReports: CountReports;
   readonly bus: Bus;
   readonly clock: Clock;
+  /** Priority zones: threshold rules tighten in their cells (zoneRules' thresholdFactor). Without it, none do. */
+  readonly zones?: ZoneIndex | undefined;
 }
 
 /** The alerts one call raised and cleared (already stored and emitted). */
@@ -45,6 +49,13 @@ export interface Watcher {
   subscribe(): () => void;
 }
 
+/** The title says the threshold that fired: in a priority zone the tightened one, and names the zone. */
+function titleOf(rule: ThresholdRule, evidence: AlertEvidence, unit: string | undefined): string {
+  const zone = evidence.zone;
+  if (zone === undefined || evidence.threshold === undefined) return thresholdTitle(rule, unit);
+  return `${thresholdTitle({ ...rule, value: evidence.threshold }, unit)} in ${zone.name} (${zone.tag})`;
+}
+
 const thresholdKey = (rule: RuleId, sensor: string): string => `t\u0000${rule}\u0000${sensor}`;
 const countKey = (rule: RuleId, cell: string): string => `c\u0000${rule}\u0000${cell}`;
 
@@ -56,6 +67,7 @@ const countKey = (rule: RuleId, cell: string): string => `c\u0000${rule}\u0000${
 export function createWatcher(deps: WatcherDeps): Watcher {
   const { city, grid, alerts, countReports, bus, clock } = deps;
   const thresholdRules = indexThresholdRules(city.rules);
+  const limits = deps.zones ? zoneThresholds(city, deps.zones) : undefined;
   const countRules = indexCountRules(city.rules);
   const countById = new Map<RuleId, CountRule>();
   const thresholdById = new Map<RuleId, ThresholdRule>();
@@ -118,7 +130,7 @@ export function createWatcher(deps: WatcherDeps): Watcher {
 
     onReadings: (readings) =>
       serial(async () => {
-        const { raise: up, clear: down } = evaluateThreshold(thresholdState, thresholdRules, readings);
+        const { raise: up, clear: down } = evaluateThreshold(thresholdState, thresholdRules, readings, limits);
         const cleared: Alert[] = [];
         for (const c of down) {
           const a = await clear(thresholdKey(c.rule.id, c.sensor), c.at, c.clearedBy);
@@ -130,7 +142,7 @@ export function createWatcher(deps: WatcherDeps): Watcher {
             id: newId<AlertId>('alert', clock()),
             rule: r.rule.id,
             ruleKind: 'threshold',
-            title: thresholdTitle(r.rule, unitOf(r.sensor, r.rule.metric)),
+            title: titleOf(r.rule, r.evidence, unitOf(r.sensor, r.rule.metric)),
             severity: r.rule.severity,
             state: 'open',
             cell: r.cell,

@@ -29,8 +29,14 @@ before(async () => {
 });
 after(async () => srv.stop());
 
-const post = (payload: string | Buffer, type: string, url = '/api/v1/readings') =>
-  srv.app.inject({ method: 'POST', url, payload, headers: { 'content-type': type } });
+const post = async (payload: string | Buffer, type: string, url = '/api/v1/readings') =>
+  srv.app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': type, ...(url.startsWith('/api/') ? await srv.auth('integration') : {}) },
+  });
+const get = async (url: string) => srv.app.inject({ method: 'GET', url, headers: await srv.auth('analyst') });
 
 async function snapshot() {
   const rows = await srv.rt.stores.readings.readingsOf(sensor.id as SensorId, sensor.metric, now - 3_600_000, now);
@@ -181,20 +187,20 @@ describe('bad input to Open311 POST requests.json', () => {
 
 describe('bad requests elsewhere', () => {
   test('an unknown route → 404 NOT_FOUND with no stack', async () => {
-    const r = await srv.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
+    const r = await get('/api/v1/nothing-here');
     assert.equal(r.statusCode, 404);
     assert.equal(r.json().error.code, 'NOT_FOUND');
     assert.doesNotMatch(r.body, /at .*\.ts:\d+/);
   });
 
   test('a bad query → 400 REQUEST_INVALID', async () => {
-    const r = await srv.app.inject({ method: 'GET', url: '/api/v1/alerts?limit=abc' });
+    const r = await get('/api/v1/alerts?limit=abc');
     assert.equal(r.statusCode, 400);
     assert.equal(r.json().error.code, 'REQUEST_INVALID');
   });
 
   test('an unknown area → 404 GRID_UNKNOWN_AREA', async () => {
-    const r = await srv.app.inject({ method: 'GET', url: '/api/v1/alerts?area=atlantis' });
+    const r = await get('/api/v1/alerts?area=atlantis');
     assert.equal(r.statusCode, 404);
     assert.equal(r.json().error.code, 'GRID_UNKNOWN_AREA');
   });

@@ -9,14 +9,21 @@ before(async () => {
 });
 after(async () => srv.stop());
 
-const inject = (method: 'GET' | 'POST', url: string, payload?: unknown, type = 'application/json') =>
-  srv.app.inject({
+/** Requests with an API token: the integration role feeds data in, a supervisor reads and works cases. */
+const inject = async (method: 'GET' | 'POST', url: string, payload?: unknown, type = 'application/json') => {
+  const role = url.startsWith('/api/v1/readings')
+    ? 'integration'
+    : url.startsWith('/open311')
+      ? 'public'
+      : 'supervisor';
+  const auth = role === 'public' ? {} : await srv.auth(role);
+  return srv.app.inject({
     method,
     url,
-    ...(payload !== undefined
-      ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': type } }
-      : {}),
+    headers: { ...auth, ...(payload !== undefined ? { 'content-type': type } : {}) },
+    ...(payload !== undefined ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) } : {}),
   });
+};
 
 test('readings over a threshold → alert → case → dispatched → … → closed, over HTTP', async () => {
   const { rule } = pickThresholdRule(srv.rt);

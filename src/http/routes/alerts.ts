@@ -1,9 +1,11 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { inScope } from '../../access/principal.ts';
 import type { Runtime } from '../../runtime.ts';
-import type { AlertId, AreaId, CellId, RuleId } from '../../shared/brand.ts';
+import type { AlertId, CellId, RuleId } from '../../shared/brand.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { sendError } from '../errors.ts';
+import { scopedArea } from '../scope.ts';
 import { alertJson } from '../serialize.ts';
 
 const AlertQuery = T.Object(
@@ -26,13 +28,9 @@ export function alertRoutes(app: FastifyInstance, rt: Runtime): void {
     { schema: { querystring: AlertQuery }, config: { role: 'analyst' } },
     async (req, reply) => {
       const q = req.query;
-      let areas: readonly AreaId[] | undefined;
-      if (q.area !== undefined) {
-        if (!rt.city.areas.has(q.area as AreaId)) {
-          return sendError(reply, new DomainError('GRID_UNKNOWN_AREA', `No area ${q.area}.`));
-        }
-        areas = rt.grid.leavesOf(q.area as AreaId);
-      }
+      const area = scopedArea(rt, req.principal, q.area);
+      if (!area.ok) return sendError(reply, area.error);
+      const areas = area.value === rt.city.root ? undefined : rt.grid.leavesOf(area.value);
       const alerts = await rt.stores.alerts.listAlerts({
         state: q.state,
         severity: q.severity,
@@ -48,7 +46,8 @@ export function alertRoutes(app: FastifyInstance, rt: Runtime): void {
 
   app.get<{ Params: { id: string } }>('/api/v1/alerts/:id', { config: { role: 'analyst' } }, async (req, reply) => {
     const a = await rt.stores.alerts.getAlert(req.params.id as AlertId);
-    if (!a) return sendError(reply, new DomainError('ALERT_NOT_FOUND', `No alert ${req.params.id}.`));
+    if (!a || !inScope(req.principal, rt.grid.pathOf(a.area)))
+      return sendError(reply, new DomainError('ALERT_NOT_FOUND', `No alert ${req.params.id}.`));
     return { alert: alertJson(a) };
   });
 }

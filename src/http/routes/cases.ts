@@ -1,10 +1,13 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { inScope } from '../../access/principal.ts';
+import { type Role, roleAllows } from '../../access/roles.ts';
 import { CASE_EVENTS, CASE_STATES, type CaseEventType, type CaseState } from '../../cases/types.ts';
 import type { Runtime } from '../../runtime.ts';
-import type { AreaId, CaseId, CellId, ServiceCode, TeamId } from '../../shared/brand.ts';
+import type { CaseId, CellId, ServiceCode, TeamId } from '../../shared/brand.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { sendError } from '../errors.ts';
+import { scopedArea } from '../scope.ts';
 import { caseJson, historyJson } from '../serialize.ts';
 
 const CaseQuery = T.Object(
@@ -31,6 +34,22 @@ const CaseEventBody = T.Object(
   { additionalProperties: false },
 );
 
+/** Who may take each workflow event: field teams work cases, dispatchers route them, supervisors judge the work. */
+export const EVENT_ROLE: Record<CaseEventType, Role> = {
+  start: 'field_worker',
+  resolve: 'field_worker',
+  register: 'dispatcher',
+  dispatch: 'dispatcher',
+  reject: 'dispatcher',
+  merge: 'dispatcher',
+  verify: 'supervisor',
+  fail_verification: 'supervisor',
+  close: 'supervisor',
+  reopen: 'supervisor',
+};
+
+const caseNotFound = (id: string) => new DomainError('CASE_NOT_FOUND', `No case ${id}.`);
+
 /** Case listing with filters, one case with its history, and workflow events that move a case around the loop. */
 export function caseRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Querystring: Static<typeof CaseQuery> }>(
@@ -44,12 +63,11 @@ export function caseRoutes(app: FastifyInstance, rt: Runtime): void {
         const bad = states.find((s) => !(CASE_STATES as readonly string[]).includes(s));
         if (bad !== undefined) return sendError(reply, new DomainError('REQUEST_INVALID', `Unknown state ${bad}.`));
       }
-      if (q.area !== undefined && !rt.city.areas.has(q.area as AreaId)) {
-        return sendError(reply, new DomainError('GRID_UNKNOWN_AREA', `No area ${q.area}.`));
-      }
+      const area = scopedArea(rt, req.principal, q.area);
+      if (!area.ok) return sendError(reply, area.error);
       const cases = await rt.cases.list({
         states,
-        area: q.area as AreaId | undefined,
+        area: area.value === rt.city.root ? undefined : area.value,
         cell: q.cell as CellId | undefined,
         team: q.team as TeamId | undefined,
         category: q.category as ServiceCode | undefined,
@@ -65,6 +83,7 @@ export function caseRoutes(app: FastifyInstance, rt: Runtime): void {
     const id = req.params.id as CaseId;
     const c = await rt.cases.get(id);
     if (!c.ok) return sendError(reply, c.error);
+    if (!inScope(req.principal, c.value.areaPath)) return sendError(reply, caseNotFound(id));
     const history = await rt.cases.history(id);
     if (!history.ok) return sendError(reply, history.error);
     return { case: caseJson(c.value), history: history.value.map(historyJson) };
@@ -81,8 +100,15 @@ export function caseRoutes(app: FastifyInstance, rt: Runtime): void {
           new DomainError('CASE_UNKNOWN_EVENT', `Unknown event ${type}.`, { events: CASE_EVENTS }),
         );
       }
-      const r = await rt.cases.apply(req.params.id as CaseId, type as CaseEventType, {
-        actor: 'api',
+      const id = req.params.id as CaseId;
+      const current = await rt.cases.get(id);
+      if (!current.ok || !inScope(req.principal, current.value.areaPath)) return sendError(reply, caseNotFound(id));
+      const need = EVENT_ROLE[type as CaseEventType];
+      if (!roleAllows(req.principal.role, need)) {
+        return sendError(reply, new DomainError('AUTH_FORBIDDEN', `The ${type} event needs the ${need} role.`));
+      }
+      const r = await rt.cases.apply(id, type as CaseEventType, {
+        actor: req.principal.id,
         ...(note !== undefined ? { note } : {}),
         ...(team !== undefined ? { team: team as TeamId } : {}),
       });

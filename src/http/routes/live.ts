@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { inScope, type Principal } from '../../access/principal.ts';
 import type { Runtime } from '../../runtime.ts';
+import type { AreaId } from '../../shared/brand.ts';
 import { alertJson, caseJson, historyJson } from '../serialize.ts';
 
 const KEEPALIVE_MS = 15_000;
@@ -11,19 +13,23 @@ const KEEPALIVE_MS = 15_000;
  * it reconnects.
  */
 export function liveRoutes(app: FastifyInstance, rt: Runtime): void {
-  const clients = new Set<ServerResponse>();
-  const broadcast = (event: string, data: unknown) => {
+  // Each client sees only events about objects inside its scope (counts carry no objects and go to all).
+  const clients = new Map<ServerResponse, Principal>();
+  const broadcast = (event: string, data: unknown, areaPath?: readonly AreaId[]) => {
     if (clients.size === 0) return;
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const res of clients) {
+    for (const [res, p] of clients) {
       if (res.writableLength > 1 << 20) continue;
+      if (areaPath !== undefined && !inScope(p, areaPath)) continue;
       res.write(frame);
     }
   };
   const offs = [
-    rt.bus.on('AlertRaised', ({ alert }) => broadcast('alert.raised', alertJson(alert))),
-    rt.bus.on('AlertCleared', ({ alert }) => broadcast('alert.cleared', alertJson(alert))),
-    rt.bus.on('CaseChanged', (e) => broadcast('case.changed', { case: caseJson(e.case), entry: historyJson(e.entry) })),
+    rt.bus.on('AlertRaised', ({ alert }) => broadcast('alert.raised', alertJson(alert), rt.grid.pathOf(alert.area))),
+    rt.bus.on('AlertCleared', ({ alert }) => broadcast('alert.cleared', alertJson(alert), rt.grid.pathOf(alert.area))),
+    rt.bus.on('CaseChanged', (e) =>
+      broadcast('case.changed', { case: caseJson(e.case), entry: historyJson(e.entry) }, e.case.areaPath),
+    ),
     rt.bus.on('IngestDone', ({ summary, kind }) =>
       broadcast('ingest', {
         kind,
@@ -35,14 +41,14 @@ export function liveRoutes(app: FastifyInstance, rt: Runtime): void {
     ),
   ];
   const keepalive = setInterval(() => {
-    for (const res of clients) res.write(': keepalive\n\n');
+    for (const res of clients.keys()) res.write(': keepalive\n\n');
   }, KEEPALIVE_MS);
   keepalive.unref();
 
   app.addHook('onClose', async () => {
     clearInterval(keepalive);
     for (const off of offs) off();
-    for (const res of clients) res.end();
+    for (const res of clients.keys()) res.end();
     clients.clear();
   });
 
@@ -56,7 +62,7 @@ export function liveRoutes(app: FastifyInstance, rt: Runtime): void {
       'x-accel-buffering': 'no',
     });
     res.write(`retry: 2000\nevent: hello\ndata: {}\n\n`);
-    clients.add(res);
+    clients.set(res, req.principal);
     req.raw.on('close', () => clients.delete(res));
   });
 }

@@ -11,28 +11,42 @@ export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'appl
  * the answer counts stored, quarantined and duplicate records. 200 when anything was accepted, 422 when every record
  * was quarantined (they are still kept, with their reasons).
  */
-export function readingsRoutes(app: FastifyInstance, rt: Runtime, opts: { bodyLimit: number }): void {
-  app.post('/api/v1/readings', { bodyLimit: opts.bodyLimit, config: { role: 'integration' } }, async (req, reply) => {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    let summary: IngestSummary;
-    if (NDJSON_TYPES.includes(type)) {
-      const text = req.body as string;
-      if (text.trim() === '') return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The body is empty.'));
-      summary = await rt.ingest.ingestNdjson(text, 'http');
-    } else if (type === 'application/json') {
-      const body = req.body;
-      const records = Array.isArray(body) ? body : [body];
-      if (records.length === 0) {
-        return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The array holds no records.'));
+export function readingsRoutes(
+  app: FastifyInstance,
+  rt: Runtime,
+  opts: { bodyLimit: number; perMinute: number },
+): void {
+  app.post(
+    '/api/v1/readings',
+    {
+      bodyLimit: opts.bodyLimit,
+      config: { role: 'integration', rateLimit: { max: opts.perMinute, timeWindow: 60_000 } },
+    },
+    async (req, reply) => {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      let summary: IngestSummary;
+      if (NDJSON_TYPES.includes(type)) {
+        const text = req.body as string;
+        if (text.trim() === '') return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The body is empty.'));
+        summary = await rt.ingest.ingestNdjson(text, 'http');
+      } else if (type === 'application/json') {
+        const body = req.body;
+        const records = Array.isArray(body) ? body : [body];
+        if (records.length === 0) {
+          return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The array holds no records.'));
+        }
+        summary = await rt.ingest.ingestRecords(records, 'http');
+      } else {
+        return sendError(
+          reply,
+          new DomainError(
+            'INGEST_UNSUPPORTED_MEDIA_TYPE',
+            `Send application/x-ndjson or application/json, not ${type}.`,
+          ),
+        );
       }
-      summary = await rt.ingest.ingestRecords(records, 'http');
-    } else {
-      return sendError(
-        reply,
-        new DomainError('INGEST_UNSUPPORTED_MEDIA_TYPE', `Send application/x-ndjson or application/json, not ${type}.`),
-      );
-    }
-    const allBad = summary.received > 0 && summary.quarantined === summary.received;
-    return reply.code(allBad ? 422 : 200).send(summary);
-  });
+      const allBad = summary.received > 0 && summary.quarantined === summary.received;
+      return reply.code(allBad ? 422 : 200).send(summary);
+    },
+  );
 }

@@ -1,0 +1,42 @@
+import type { Bus } from '../events.ts';
+import type { Stores } from '../ports.ts';
+import type { Clock } from '../shared/clock.ts';
+
+/**
+ * Writes every case change to the audit log, and schedules the purge of a reporter's contact details when the case
+ * of their report closes (cancelled again if the case reopens).
+ */
+export function subscribeAudit(bus: Bus, stores: Pick<Stores, 'audit' | 'contacts'>, retentionMs: number): () => void {
+  return bus.on('CaseChanged', async ({ case: c, entry }) => {
+    await stores.audit.append([
+      {
+        at: entry.at,
+        actor: entry.actor,
+        action: 'case.changed',
+        target: c.id,
+        details: {
+          type: entry.type,
+          from: entry.from ?? null,
+          to: entry.to,
+          team: entry.team ?? null,
+          note: entry.note ?? null,
+        },
+      },
+    ]);
+    if (c.reportId === undefined) return;
+    if (entry.to === 'closed') await stores.contacts.setPurgeAfter(c.reportId, entry.at + retentionMs);
+    else if (entry.to === 'reopened') await stores.contacts.setPurgeAfter(c.reportId, null);
+  });
+}
+
+/** The retention job: deletes contact details whose purge time has passed, and audits each purge. */
+export async function purgeContacts(stores: Pick<Stores, 'audit' | 'contacts'>, clock: Clock): Promise<number> {
+  const now = clock();
+  const ids = await stores.contacts.purgeDue(now);
+  if (ids.length > 0) {
+    await stores.audit.append(
+      ids.map((id) => ({ at: now, actor: 'system', action: 'contact.purged' as const, target: id })),
+    );
+  }
+  return ids.length;
+}
