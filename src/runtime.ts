@@ -10,8 +10,9 @@ import { createCaseService } from './cases/service.ts';
 import type { City } from './city/city.ts';
 import type { Bus, GridloopEvents } from './events.ts';
 import { buildGrid } from './grid/index.ts';
+import { buildZoneIndex } from './grid/zones.ts';
 import type { Grid } from './grid/types.ts';
-import { createIngest } from './ingest/pipeline.ts';
+import { createIngest, type Ingest } from './ingest/pipeline.ts';
 import type { Stores } from './ports.ts';
 import { buildSensorRegistry } from './sensors/registry.ts';
 import type { AreaId } from './shared/brand.ts';
@@ -43,6 +44,7 @@ export async function createRuntime(opts: RuntimeOptions) {
   const clock = opts.clock ?? systemClock;
   const city: City = await loadCity(opts.cityDir);
   const grid: Grid = unwrap(buildGrid(city));
+  const zones = buildZoneIndex(city, grid);
   const sensors = unwrap(buildSensorRegistry(city, grid));
   const cipher = opts.cipher ?? (process.env[VAULT_KEYS_ENV] ? vaultCipherFromEnv() : undefined);
   const retentionMs =
@@ -54,6 +56,18 @@ export async function createRuntime(opts: RuntimeOptions) {
   );
   const bus: Bus = new EventBus<GridloopEvents>();
   const ingest = createIngest({ city, grid, sensors, stores, bus, clock });
+  // A token scoped to part of the city may feed only that part's sensors: others look unknown to it.
+  const scopedIngest = new Map<AreaId, Ingest>();
+  const ingestFor = (scope: AreaId): Ingest => {
+    if (scope === city.root) return ingest;
+    let scoped = scopedIngest.get(scope);
+    if (!scoped) {
+      const inScope = new Map([...sensors].filter(([, s]) => grid.pathOf(s.area).includes(scope)));
+      scoped = createIngest({ city, grid, sensors: inScope, stores, bus, clock });
+      scopedIngest.set(scope, scoped);
+    }
+    return scoped;
+  };
   const watcher = createWatcher({
     city,
     grid,
@@ -61,8 +75,9 @@ export async function createRuntime(opts: RuntimeOptions) {
     countReports: (...a) => stores.reports.countReports(...a),
     bus,
     clock,
+    zones,
   });
-  const cases = createCaseService({ city, grid, cases: stores.cases, alerts: stores.alerts, bus, clock });
+  const cases = createCaseService({ city, grid, cases: stores.cases, alerts: stores.alerts, bus, clock, zones });
   const accounts = createAccounts({
     store: stores.access,
     secrets: nodeSecrets,
@@ -91,11 +106,13 @@ export async function createRuntime(opts: RuntimeOptions) {
   return {
     city,
     grid,
+    zones,
     sensors,
     stores,
     bus,
     clock,
     ingest,
+    ingestFor,
     watcher,
     cases,
     accounts,

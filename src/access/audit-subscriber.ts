@@ -2,9 +2,12 @@ import type { Bus } from '../events.ts';
 import type { Stores } from '../ports.ts';
 import type { Clock } from '../shared/clock.ts';
 
+/** States after which nobody needs to call the reporter back: the retention clock starts. */
+const FINAL_STATES = new Set(['closed', 'rejected', 'merged']);
+
 /**
  * Writes every case change to the audit log, and schedules the purge of a reporter's contact details when the case
- * of their report closes (cancelled again if the case reopens).
+ * of their report closes, is rejected or merged (cancelled again if the case reopens).
  */
 export function subscribeAudit(bus: Bus, stores: Pick<Stores, 'audit' | 'contacts'>, retentionMs: number): () => void {
   return bus.on('CaseChanged', async ({ case: c, entry }) => {
@@ -24,14 +27,21 @@ export function subscribeAudit(bus: Bus, stores: Pick<Stores, 'audit' | 'contact
       },
     ]);
     if (c.reportId === undefined) return;
-    if (entry.to === 'closed') await stores.contacts.setPurgeAfter(c.reportId, entry.at + retentionMs);
+    if (FINAL_STATES.has(entry.to)) await stores.contacts.setPurgeAfter(c.reportId, entry.at + retentionMs);
     else if (entry.to === 'reopened') await stores.contacts.setPurgeAfter(c.reportId, null);
   });
 }
 
-/** The retention job: deletes contact details whose purge time has passed, and audits each purge. */
-export async function purgeContacts(stores: Pick<Stores, 'audit' | 'contacts'>, clock: Clock): Promise<number> {
+/**
+ * The retention job: deletes contact details whose purge time has passed, and audits each purge; also drops expired
+ * sessions.
+ */
+export async function purgeContacts(
+  stores: Pick<Stores, 'audit' | 'contacts' | 'access'>,
+  clock: Clock,
+): Promise<number> {
   const now = clock();
+  await stores.access.deleteExpiredSessions(now);
   const ids = await stores.contacts.purgeDue(now);
   if (ids.length > 0) {
     await stores.audit.append(

@@ -49,6 +49,7 @@ export interface AccessStore {
   sessionByHash(idHash: string): Promise<Session | undefined>;
   deleteSession(idHash: string): Promise<void>;
   deleteSessionsOf(userId: string): Promise<void>;
+  deleteExpiredSessions(now: EpochMs): Promise<number>;
   createToken(t: ApiToken): Promise<void>;
   tokenById(id: string): Promise<ApiToken | undefined>;
   listTokens(): Promise<ApiToken[]>;

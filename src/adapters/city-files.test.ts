@@ -60,7 +60,11 @@ describe('city files', () => {
   test('writeDemoCity writes files that load', async () => {
     const dir = join(tmp, 'demo');
     const written = await writeDemoCity(dir);
-    assert.deepEqual(written.map((p) => p.slice(dir.length + 1)).sort(), ['areas.geojson', 'city.yaml']);
+    assert.deepEqual(written.map((p) => p.slice(dir.length + 1)).sort(), [
+      'areas.geojson',
+      'city.yaml',
+      'zones.geojson',
+    ]);
     const city = await loadCity(dir);
     assert.equal(city.id, 'riverton');
   });
@@ -79,6 +83,7 @@ describe('city files', () => {
     writeFileSync(join(dir, 'city.yaml'), 'id: x\nname: [\n');
     assert.equal((await rejectsWith(loadCity(dir), 'CITY_INVALID'))?.file, join(dir, 'city.yaml'));
     writeFileSync(join(dir, 'city.yaml'), readFileSync(join(DEMO_DIR, 'city.yaml')));
+    writeFileSync(join(dir, 'zones.geojson'), readFileSync(join(DEMO_DIR, 'zones.geojson')));
     writeFileSync(join(dir, 'areas.geojson'), '{"type": "FeatureCollection", "features": [');
     assert.deepEqual(await rejectsWith(loadCity(dir), 'CITY_INVALID'), { file: join(dir, 'areas.geojson'), path: '' });
     const areas = JSON.parse(readFileSync(join(DEMO_DIR, 'areas.geojson'), 'utf8'));

@@ -7,7 +7,8 @@ import type { GridloopEvents } from '../events.ts';
 import { tinyIngestCity } from '../ingest/fixtures.ts';
 import { createIngest } from '../ingest/pipeline.ts';
 import { EventBus } from '../shared/bus.ts';
-import { importNdjsonFile } from './import-file.ts';
+import { CheckpointFile } from './import-checkpoint.ts';
+import { importFile, importNdjsonFile, readNdjsonLines } from './import-file.ts';
 import { openSqliteStore } from './sqlite/index.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 12);
@@ -20,7 +21,8 @@ function setup() {
   const bus = new EventBus<GridloopEvents>();
   const batches: number[] = [];
   bus.on('ReadingsStored', (e) => void batches.push(e.readings.length));
-  return { ingest: createIngest({ city, grid, sensors, stores, bus, clock: () => NOW }), stores, batches };
+  const deps = { city, grid, sensors, stores, bus, clock: () => NOW };
+  return { ingest: createIngest(deps), deps, stores, batches };
 }
 
 /** About 3 MB of lines, so that chunk boundaries fall inside lines and inside multi-byte characters. */
@@ -115,5 +117,179 @@ describe('importNdjsonFile', () => {
       duplicate: 0,
       errors: [],
     });
+  });
+});
+
+describe('importFile', () => {
+  const centre = { lat: 50, lon: 10 };
+
+  test('CSV reports through a mapping: quoted line breaks, "(lat, lon)" text, local times, warnings', async () => {
+    const { deps, stores } = setup();
+    const path = join(dir, 'reports.csv');
+    writeFileSync(
+      path,
+      [
+        'SR,Type,Created,Closed,Lat,Lon,Location,Notes',
+        `A1,Pothole,06/01/2024 01:00:00 AM,06/01/2024 02:00:00 AM,${centre.lat},${centre.lon},,"deep\r\nand ""wide"", here"`,
+        `A2,Pothole,05/31/2024 11:30:00 PM,05/30/2024 10:00:00 AM,,,"(${centre.lat}, ${centre.lon})",`,
+        'A3,Pothole,05/31/2024 11:30:00 PM,,,,,no place',
+        `A4,Unheard Of,05/31/2024 11:30:00 PM,,${centre.lat},${centre.lon},,`,
+        '',
+      ].join('\r\n'),
+    );
+    const mapping = {
+      kind: 'reports' as const,
+      columns: {
+        id: 'SR',
+        service_code: 'Type',
+        requested_datetime: 'Created',
+        closed_datetime: 'Closed',
+        lat: 'Lat',
+        long: 'Lon',
+        location: 'Location',
+        description: 'Notes',
+      },
+      services: { Pothole: 'pothole' },
+      timestampFormat: 'MM/DD/YYYY hh:mm:ss A',
+      timezone: 'Europe/Berlin',
+    };
+    const s = await importFile(path, deps, { format: 'csv', kind: 'reports', mapping, source: 'city-export' });
+    assert.deepEqual(
+      { ...s },
+      {
+        received: 4,
+        stored: 2,
+        quarantined: 2,
+        duplicate: 0,
+        reasons: [
+          { code: 'INGEST_MISSING_FIELD', count: 1 },
+          { code: 'INGEST_UNKNOWN_SERVICE', count: 1 },
+        ],
+        warnings: [{ code: 'CLOSED_BEFORE_CREATED', count: 1 }],
+      },
+    );
+    const get = async (sr: string) => stores.reports.getReport((await stores.reports.findReportId('city-export', sr))!);
+    const a1 = await get('A1');
+    const a2 = await get('A2');
+    assert.equal(a1?.description, 'deep\r\nand "wide", here');
+    assert.equal(a1?.requestedAt, Date.UTC(2024, 4, 31, 23)); // 01:00 CEST
+    assert.equal(a2?.externalId, 'A2');
+    assert.deepEqual([a2?.lat, a2?.lon], [centre.lat, centre.lon]);
+    const again = await importFile(path, deps, { format: 'csv', kind: 'reports', mapping, source: 'city-export' });
+    assert.deepEqual([again.stored, again.duplicate, again.quarantined], [0, 2, 2]);
+  });
+
+  test('GeoJSON points: coordinates from the geometry, properties as columns', async () => {
+    const { deps, stores } = setup();
+    const path = join(dir, 'points.geojson');
+    const feature = (id: string, coords: number[] | undefined) => ({
+      type: 'Feature',
+      geometry: coords ? { type: 'Point', coordinates: coords } : null,
+      properties: { ref: id, kind: 'pothole', when: '2024-06-01 10:00:00' },
+    });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          feature('g1', [centre.lon, centre.lat]),
+          feature('g2', undefined),
+          feature('g3', [centre.lon, centre.lat]),
+        ],
+      }),
+    );
+    const s = await importFile(path, deps, {
+      format: 'geojson',
+      kind: 'reports',
+      source: 'gj',
+      mapping: {
+        kind: 'reports',
+        columns: { id: 'ref', service_code: 'kind', requested_datetime: 'when' },
+        timezone: 'UTC',
+      },
+    });
+    assert.deepEqual([s.received, s.stored, s.quarantined], [3, 2, 1]);
+    assert.deepEqual(s.reasons, [{ code: 'INGEST_MISSING_FIELD', count: 1 }]);
+    const [r] = await stores.reports.listReports({ limit: 1 });
+    assert.equal(r?.requestedAt, Date.UTC(2024, 5, 1, 10));
+  });
+
+  test('NDJSON readings with a checkpoint: a run stopped after a batch resumes after it, with the same totals', async () => {
+    const path = join(dir, 'cp.ndjson');
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      i % 100 === 7
+        ? '{"bad"'
+        : JSON.stringify({
+            sensor: 'aq-1',
+            metric: 'pm25',
+            value: i % 300,
+            ts: new Date(NOW - (i % 2400) * 1000).toISOString(),
+          }),
+    );
+    writeFileSync(path, `\ufeff${lines.join('\r\n')}`);
+    const whole = await importFile(path, setup().deps, {
+      format: 'ndjson',
+      kind: 'readings',
+      source: 's',
+      batchSize: 300,
+    });
+
+    const { deps, stores } = setup();
+    const cpDir = join(dir, 'data-cp');
+    const checkpoint = new CheckpointFile(cpDir, path);
+    let calls = 0;
+    // Stop the first run the hard way: an exception after the third committed batch.
+    await assert.rejects(
+      importFile(path, deps, {
+        format: 'ndjson',
+        kind: 'readings',
+        source: 's',
+        batchSize: 300,
+        checkpoint,
+        onProgress: () => {
+          if (++calls === 3) throw new Error('stop');
+        },
+      }),
+      /stop/,
+    );
+    const cp = checkpoint.read();
+    assert.equal(cp?.record, 900);
+    let resumedFrom: number | undefined;
+    const rest = await importFile(path, deps, {
+      format: 'ndjson',
+      kind: 'readings',
+      source: 's',
+      batchSize: 300,
+      checkpoint,
+      onResume: (c) => {
+        resumedFrom = c.record;
+      },
+    });
+    assert.equal(resumedFrom, 900);
+    assert.deepEqual({ ...rest, resumedAt: undefined }, { ...whole, resumedAt: undefined });
+    assert.equal(checkpoint.read(), undefined);
+    assert.equal(await stores.readings.countReadings(), whole.stored);
+    assert.equal(await stores.quarantine.countQuarantine(), whole.quarantined);
+  });
+
+  test('readNdjsonLines: byte offsets past each line, from any line start', async () => {
+    const path = join(dir, 'offsets.ndjson');
+    const text = '\ufeffa\r\nünï\n\nlast';
+    writeFileSync(path, text);
+    const read = async (start: number) => {
+      const out: [string, number][] = [];
+      for await (const c of readNdjsonLines(path, start)) {
+        for (let i = 0; i < c.items.length; i++) out.push([c.items[i] as string, c.ends[i] as number]);
+      }
+      return out;
+    };
+    const all = await read(0);
+    assert.deepEqual(all, [
+      ['a', 6],
+      ['ünï', 12],
+      ['', 13],
+      ['last', 17],
+    ]);
+    assert.deepEqual(await read(6), all.slice(1));
   });
 });

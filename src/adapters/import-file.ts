@@ -1,8 +1,13 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { createMapper, type ImportKind, type ImportWarning, type Mapping } from '../ingest/mapping.ts';
 import { splitLines } from '../ingest/ndjson.ts';
-import { type Ingest, MAX_BATCH, MAX_ERRORS } from '../ingest/pipeline.ts';
-import type { IngestSummary } from '../ingest/types.ts';
+import { createIngest, type Ingest, type IngestDeps, MAX_BATCH, MAX_ERRORS } from '../ingest/pipeline.ts';
+import type { IngestSummary, QuarantineEntry } from '../ingest/types.ts';
+import type { Checkpoint, CheckpointFile } from './import-checkpoint.ts';
+import { type Chunk, readCsvHeader, readCsvRecords } from './import-csv.ts';
+import { propertyText, readGeoJsonFeatures } from './import-geojson.ts';
 
 /** A line longer than this is no reading: it is quarantined cut short rather than held whole in memory. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -92,4 +97,267 @@ export async function importNdjsonFile(path: string, ingest: Ingest, opts: Impor
 /** The start of an over-long line, marked so that it cannot parse as JSON and is quarantined as malformed. */
 function overlong(start: Buffer, limit: number): string {
   return `${start.subarray(0, 1024).toString('utf8')}… [cut: the line is longer than ${limit} bytes]`;
+}
+
+/**
+ * The lines of an NDJSON file from byte `start` (a line start) on, in chunks, each with the byte offset past its line
+ * break, so that a checkpoint can name the exact place to resume. A line longer than `maxLine` is handed on cut short
+ * and marked, as importNdjsonFile does. Blank lines are included (a line's number is its index in the file).
+ */
+export async function* readNdjsonLines(
+  path: string,
+  start = 0,
+  maxLine = MAX_LINE_BYTES,
+): AsyncGenerator<Chunk<string>> {
+  let carry: Buffer = Buffer.alloc(0);
+  let carryStart = start;
+  let skipping: Buffer | undefined;
+  let bom = start === 0;
+  for await (const data of createReadStream(path, { start, highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    const items: string[] = [];
+    const ends: number[] = [];
+    let buf = carry.length > 0 ? Buffer.concat([carry, data]) : data;
+    if (bom) {
+      bom = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        buf = buf.subarray(3);
+        carryStart += 3;
+      }
+    }
+    let from = 0;
+    for (;;) {
+      const nl = buf.indexOf(10, from);
+      if (nl < 0) break;
+      if (skipping) {
+        items.push(overlong(skipping, maxLine));
+        skipping = undefined;
+      } else {
+        const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
+        items.push(buf.toString('utf8', from, end));
+      }
+      ends.push(carryStart + nl + 1);
+      from = nl + 1;
+    }
+    carry = buf.subarray(from);
+    carryStart += from;
+    if (carry.length > maxLine) {
+      // Keep only the start of an over-long line; its end comes with a later newline.
+      skipping ??= Buffer.from(carry.subarray(0, 1024));
+      carryStart += carry.length;
+      carry = Buffer.alloc(0);
+    }
+    if (items.length > 0) yield { items, ends };
+  }
+  if (skipping) yield { items: [overlong(skipping, maxLine)], ends: [carryStart + carry.length] };
+  else if (carry.length > 0)
+    yield { items: [carry.toString('utf8').replace(/\r$/, '')], ends: [carryStart + carry.length] };
+}
+
+export type FileFormat = 'ndjson' | 'csv' | 'geojson';
+
+export interface FileImportOptions {
+  readonly format: FileFormat;
+  readonly kind: ImportKind;
+  /** Column mapping for CSV and GeoJSON; without one, columns (properties) carry the target field names. */
+  readonly mapping?: Mapping;
+  /** The source recorded with the records; for reports, part of the duplicate key. */
+  readonly source: string;
+  /** Records per batch (one transaction, one checkpoint); at most, and by default, MAX_BATCH. */
+  readonly batchSize?: number;
+  /** Resume from it if present, write it after each committed batch, remove it at the end. */
+  readonly checkpoint?: CheckpointFile;
+  /** After each batch: work done and work in all (bytes, or features for GeoJSON), and the counts so far. */
+  readonly onProgress?: (done: number, total: number, counts: FileImportSummary) => void;
+  /** Called once when a checkpoint was found, before the import goes on from it. */
+  readonly onResume?: (cp: Checkpoint) => void;
+}
+
+/** What a file import did. stored + quarantined + duplicate = received. */
+export interface FileImportSummary {
+  received: number;
+  stored: number;
+  quarantined: number;
+  duplicate: number;
+  /** The most frequent quarantine reasons, most frequent first (at most 5). */
+  reasons: { code: string; count: number }[];
+  /** Rows imported but odd (e.g. closed before they were created): name → count. */
+  warnings: { code: string; count: number }[];
+  /** The record number the import resumed from, when it did. */
+  resumedAt?: number;
+}
+
+type Item = { readonly raw: unknown; readonly warning?: ImportWarning };
+
+/**
+ * Imports a file of readings or reports through the pipeline in batches: NDJSON lines, CSV rows or GeoJSON point
+ * features (the last two through a column mapping). Each batch is one transaction; after it commits the checkpoint
+ * moves past it, so a killed import goes on exactly where it stopped and ends with the counts of an unbroken run.
+ */
+export async function importFile(path: string, deps: IngestDeps, opts: FileImportOptions): Promise<FileImportSummary> {
+  const reasons = new Map<string, number>();
+  const ingest = createIngest({ ...deps, stores: countingStores(deps.stores, reasons) });
+  const warnings = new Map<string, number>();
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? MAX_BATCH, MAX_BATCH));
+  const total = { received: 0, stored: 0, quarantined: 0, duplicate: 0 };
+  const cp = opts.checkpoint?.read();
+  let record = 0;
+  let offset = 0;
+  if (cp) {
+    ({ record, offset } = cp);
+    Object.assign(total, {
+      received: cp.received,
+      stored: cp.stored,
+      quarantined: cp.quarantined,
+      duplicate: cp.duplicate,
+    });
+    for (const [k, v] of Object.entries(cp.reasons)) reasons.set(k, v);
+    for (const [k, v] of Object.entries(cp.warnings)) warnings.set(k, v);
+    opts.onResume?.(cp);
+  }
+  const summary = (): FileImportSummary => ({
+    ...total,
+    reasons: top(reasons, 5),
+    warnings: top(warnings, 100),
+    ...(cp ? { resumedAt: cp.record } : {}),
+  });
+
+  const { units, size } = await openUnits(path, opts, offset, record);
+  let pending: unknown[] = [];
+  let pendingWarnings: ImportWarning[] = [];
+  let done = offset;
+  const flush = async (endOffset: number, endRecord: number): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    const s =
+      opts.format === 'ndjson' && opts.kind === 'readings'
+        ? await ingest.ingestLines(batch as string[], opts.source, record)
+        : opts.kind === 'readings'
+          ? await ingest.ingestRecords(batch, opts.source)
+          : await ingest.fileReports(batch, opts.source);
+    total.received += s.received;
+    total.stored += s.stored;
+    total.quarantined += s.quarantined;
+    total.duplicate += s.duplicate;
+    for (const w of pendingWarnings) warnings.set(w, (warnings.get(w) ?? 0) + 1);
+    pendingWarnings = [];
+    record = endRecord;
+    done = opts.format === 'geojson' ? endRecord : endOffset;
+    opts.checkpoint?.write({ version: 1, file: path, offset: endOffset, record, ...total, ...maps(reasons, warnings) });
+    opts.onProgress?.(done, size, summary());
+  };
+
+  let n = record;
+  let lastEnd = offset;
+  for await (const chunk of units) {
+    for (let i = 0; i < chunk.items.length; i++) {
+      const item = chunk.items[i] as Item;
+      n++;
+      lastEnd = chunk.ends[i] as number;
+      if (opts.format === 'ndjson' && opts.kind === 'readings') pending.push(item.raw);
+      else if (!(typeof item.raw === 'string' && item.raw.trim() === '')) {
+        pending.push(item.raw);
+        if (item.warning) pendingWarnings.push(item.warning);
+      }
+      if (pending.length >= batchSize) await flush(lastEnd, n);
+    }
+  }
+  if (pending.length > 0 || n > record) await flush(lastEnd, n);
+  opts.checkpoint?.remove();
+  opts.onProgress?.(size, size, summary());
+  return summary();
+}
+
+/** The file's records as batches of items (raw lines or mapped records), from a resume point. */
+async function openUnits(
+  path: string,
+  opts: FileImportOptions,
+  offset: number,
+  record: number,
+): Promise<{ units: AsyncIterable<Chunk<Item>> | Iterable<Chunk<Item>>; size: number }> {
+  const size = (await stat(path)).size;
+  if (opts.format === 'ndjson') {
+    const lines = readNdjsonLines(path, offset);
+    if (opts.kind === 'readings') return { units: mapChunks(lines, (l) => ({ raw: l })), size };
+    // Reports as NDJSON: a line that is not JSON goes on as its text, which the pipeline refuses (not an object).
+    return { units: mapChunks(lines, (l) => ({ raw: l.trim() === '' ? l : parseJsonOr(l) })), size };
+  }
+  const mapping = opts.mapping ?? identityMapping(opts.kind);
+  const mapper = createMapper(mapping);
+  if (opts.format === 'csv') {
+    const head = await readCsvHeader(path);
+    if (!head) return { units: [], size };
+    const index = new Map(head.header.map((h, k) => [h, k]));
+    const rows = readCsvRecords(path, Math.max(offset, head.end));
+    const units = mapChunks(rows, (row) => {
+      const m = mapper((c) => {
+        const k = index.get(c);
+        return k === undefined ? '' : (row[k] ?? '');
+      });
+      return m.warning ? { raw: m.record, warning: m.warning } : { raw: m.record };
+    });
+    return { units, size };
+  }
+  const features = await readGeoJsonFeatures(path);
+  const items: Item[] = features.slice(record).map((f) => {
+    const m = mapper((c) => propertyText(f.properties, c));
+    if (opts.kind === 'reports' && f.lon !== undefined && f.lat !== undefined && mapping.columns.lat === undefined) {
+      m.record.lat = f.lat;
+      m.record.long = f.lon;
+    }
+    return m.warning ? { raw: m.record, warning: m.warning } : { raw: m.record };
+  });
+  return { units: [{ items, ends: items.map(() => 0) }], size: features.length };
+}
+
+async function* mapChunks<T>(src: AsyncIterable<Chunk<T>>, f: (t: T) => Item): AsyncGenerator<Chunk<Item>> {
+  for await (const c of src) yield { items: c.items.map(f), ends: c.ends };
+}
+
+function parseJsonOr(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
+}
+
+/** Without a mapping, each target field is read from a column (property) of its own name. */
+export function identityMapping(kind: ImportKind): Mapping {
+  const fields =
+    kind === 'readings'
+      ? ['sensor', 'metric', 'value', 'ts']
+      : ['id', 'service_code', 'lat', 'long', 'description', 'address_string', 'requested_datetime', 'media_url'];
+  return { kind, columns: Object.fromEntries(fields.map((f) => [f, f])) };
+}
+
+/** The stores, with every quarantine entry of a committed batch counted by code. */
+export function countingStores(stores: IngestDeps['stores'], reasons: Map<string, number>): IngestDeps['stores'] {
+  const count = (q: readonly QuarantineEntry[]) => {
+    for (const e of q) reasons.set(e.code, (reasons.get(e.code) ?? 0) + 1);
+  };
+  const wrap = <T extends object>(store: T, method: string): T =>
+    new Proxy(store, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop, target) as unknown;
+        if (typeof v !== 'function') return v;
+        if (prop !== method) return v.bind(target);
+        return async (items: unknown, q: readonly QuarantineEntry[]) => {
+          const flags = await v.call(target, items, q);
+          count(q);
+          return flags;
+        };
+      },
+    });
+  return { readings: wrap(stores.readings, 'writeReadings'), reports: wrap(stores.reports, 'writeReports') };
+}
+
+function top(m: Map<string, number>, k: number): { code: string; count: number }[] {
+  return [...m]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, k)
+    .map(([code, count]) => ({ code, count }));
+}
+
+function maps(reasons: Map<string, number>, warnings: Map<string, number>) {
+  return { reasons: Object.fromEntries(reasons), warnings: Object.fromEntries(warnings) };
 }

@@ -11,8 +11,8 @@ export {
   zoneTightening,
 } from './deadlines.ts';
 export { findResponsible, type Responsible, responsibleTeam, teamExists } from './dispatch.ts';
-export { type LocalTime, localTime, onDuty, rosterOnDuty } from './roster.ts';
 export type { CaseStore } from './ports.ts';
+export { type LocalTime, localTime, onDuty, rosterOnDuty } from './roster.ts';
 export { type ApplyOptions, type CaseService, type CaseServiceDeps, createCaseService } from './service.ts';
 export {
   CASE_EVENTS,

@@ -78,6 +78,8 @@ export interface CaseFilter {
   team?: TeamId | undefined;
   category?: ServiceCode | undefined;
   overdue?: boolean | undefined;
+  /** The case(s) opened for this citizen report. */
+  reportId?: ReportId | undefined;
   limit: number;
   /** Newest first; page with the id of the last case seen. */
   before?: CaseId | undefined;

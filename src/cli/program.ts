@@ -4,7 +4,10 @@ import { auditCommand } from './commands/audit.ts';
 import { cityCommand } from './commands/city-init.ts';
 import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
+import { quarantineCommand } from './commands/quarantine.ts';
 import { serveCommand } from './commands/serve.ts';
+import { tokenCommand } from './commands/token.ts';
+import { userCommand } from './commands/user.ts';
 
 /** The `gridloop` command line: one file per verb in commands/. */
 export function buildProgram(): Command {
@@ -13,9 +16,12 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   serveCommand(program);
   importCommand(program);
+  quarantineCommand(program);
   demoCommand(program);
   auditCommand(program);
   cityCommand(program);
+  userCommand(program);
+  tokenCommand(program);
   return program;
 }
 

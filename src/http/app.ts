@@ -8,8 +8,9 @@ import { isRole } from '../access/roles.ts';
 import type { Runtime } from '../runtime.ts';
 import { DomainError } from '../shared/errors.ts';
 import { installAuth } from './auth.ts';
-import { installErrorHandlers } from './errors.ts';
+import { installErrorHandlers, sendError } from './errors.ts';
 import { installSecurityHeaders } from './headers.ts';
+import { open311GetRoutes } from './open311/get-requests.ts';
 import { open311Routes, parseForm } from './open311/requests.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -17,6 +18,7 @@ import { caseRoutes } from './routes/cases.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { gridRoutes } from './routes/grid.ts';
 import { liveRoutes } from './routes/live.ts';
+import { publicRoutes } from './routes/public.ts';
 import { NDJSON_TYPES, readingsRoutes } from './routes/readings.ts';
 import { statsRoutes } from './routes/stats.ts';
 
@@ -75,6 +77,13 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
     }),
   });
   installAuth(app, rt);
+  // Schema coercion turns '1e309' into Infinity, which no minimum/maximum catches: refuse non-finite query numbers.
+  app.addHook('preHandler', async (req, reply) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    if (q && Object.values(q).some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+      return sendError(reply, new DomainError('REQUEST_INVALID', 'Numbers in the query must be finite.'));
+    }
+  });
 
   app.get('/health', async () => ({ status: 'ok', city: rt.city.id, cells: rt.grid.cellCount }));
 
@@ -83,10 +92,12 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
   readingsRoutes(app, rt, { bodyLimit: ingestBodyLimit, perMinute: opts.ingestRateLimit ?? 600 });
   contactRoutes(app, rt);
   open311Routes(app, rt);
+  open311GetRoutes(app, rt);
   alertRoutes(app, rt);
   caseRoutes(app, rt);
   gridRoutes(app, rt);
   statsRoutes(app, rt);
+  publicRoutes(app, rt);
   liveRoutes(app, rt);
 
   const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;

@@ -12,6 +12,30 @@ export interface ReadingStore {
   countReadings(): Promise<number>;
   /** Readings of one sensor and metric in [from, to), oldest first. */
   readingsOf(sensor: string, metric: string, from: EpochMs, to: EpochMs): Promise<Reading[]>;
+  /**
+   * The rollups of one cell and metric whose bucket starts in [from, to), oldest first. Rollups are maintained in the
+   * write's transaction from newly stored readings only (never duplicates), and outlive the raw readings.
+   */
+  rollups(cell: CellId, metric: string, from: EpochMs, to: EpochMs): Promise<Rollup[]>;
+  /** Retention: deletes raw readings with ts < `ts` (rollups stay); returns how many were deleted. */
+  deleteReadingsBefore(ts: EpochMs): Promise<number>;
+}
+
+/** The length of a rollup bucket: 5 minutes. Buckets start at multiples of it since the epoch (UTC). */
+export const ROLLUP_BUCKET_MS = 300_000;
+
+/** The start of the rollup bucket holding `ts`. */
+export const bucketOf = (ts: EpochMs): EpochMs =>
+  ts - (((ts % ROLLUP_BUCKET_MS) + ROLLUP_BUCKET_MS) % ROLLUP_BUCKET_MS);
+
+/** Aggregates of the readings of one cell and metric in one bucket. */
+export interface Rollup {
+  /** The bucket's start, epoch ms. */
+  readonly bucket: EpochMs;
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
 }
 
 /** Reports, deduplicated on (source, externalId) when externalId is given. Flags as for readings. */
@@ -30,4 +54,18 @@ export interface QuarantineStore {
   /** Oldest first. */
   listQuarantine(filter: { limit: number; offset: number }): Promise<StoredQuarantineEntry[]>;
   countQuarantine(): Promise<number>;
+  /**
+   * Entries with id > afterId (default 0), oldest first, at most `limit`; only those with the given code and/or among
+   * the given ids when those are set (an empty `ids` matches nothing). For `gridloop quarantine list|show|replay`.
+   */
+  findQuarantine(filter: QuarantineFilter): Promise<StoredQuarantineEntry[]>;
+  /** Deletes entries by id (a replay re-stored or re-quarantined them); returns how many existed and were deleted. */
+  deleteQuarantine(ids: readonly number[]): Promise<number>;
+}
+
+export interface QuarantineFilter {
+  readonly limit: number;
+  readonly afterId?: number;
+  readonly code?: string;
+  readonly ids?: readonly number[];
 }

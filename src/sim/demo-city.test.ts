@@ -6,10 +6,12 @@ import type { City } from '../city/city.ts';
 import { parseCityDef } from '../city/load.ts';
 import { resolveCity } from '../city/resolve.ts';
 import type { AreaGeometry } from '../city/schema.ts';
+import { zonesFromFeatureCollection } from '../city/zone-features.ts';
 import { buildGrid } from '../grid/h3-grid.ts';
 import type { AreaId } from '../shared/brand.ts';
 import { buildDemoModel } from './demo-areas.ts';
 import { DEMO_AREAS_FILE, generateDemoCity } from './demo-city.ts';
+import { DEMO_ZONES_FILE } from './demo-zones.ts';
 
 const generated = generateDemoCity();
 const model = buildDemoModel();
@@ -19,7 +21,9 @@ function demoCity(): City {
   assert.ok(def.ok, def.ok ? '' : def.error.message);
   const areas = areasFromFeatureCollection(JSON.parse(generated.files[DEMO_AREAS_FILE] ?? 'null'), DEMO_AREAS_FILE);
   assert.ok(areas.ok);
-  const city = resolveCity(def.value, areas.value);
+  const zones = zonesFromFeatureCollection(JSON.parse(generated.files[DEMO_ZONES_FILE] ?? 'null'), DEMO_ZONES_FILE);
+  assert.ok(zones.ok);
+  const city = resolveCity(def.value, areas.value, 'city.yaml', zones.value);
   assert.ok(city.ok, city.ok ? '' : city.error.message);
   return city.value;
 }

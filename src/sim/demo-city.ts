@@ -5,6 +5,14 @@ import { buildDemoModel, DEMO_SEED, type DemoDistrict, type DemoModel } from './
 import { DEMO_CATEGORIES, DEMO_RULES, DEMO_SENSOR_KINDS } from './demo-catalogue.ts';
 import { placeSensors } from './demo-sensors.ts';
 import { centroid, DEMO_RESOLUTION, type PlacedCell } from './demo-shape.ts';
+import {
+  DEMO_HOLIDAYS,
+  DEMO_ROSTERS,
+  DEMO_ZONE_RULES,
+  DEMO_ZONES_FILE,
+  demoZones,
+  zonesToGeoJson,
+} from './demo-zones.ts';
 import { mulberry32 } from './rng.ts';
 
 export const DEMO_AREAS_FILE = 'areas.geojson';
@@ -16,16 +24,20 @@ const HEADER = [
 ].join('\n');
 
 /**
- * The demo city's definition as files: `city.yaml` (categories, teams, sensors, rules) and the area polygons in
- * `areas.geojson`, which city.yaml lists in its areaFiles. Deterministic: the same bytes on every run.
+ * The demo city's definition as files: `city.yaml` (categories, teams, sensors, rules, zone rules), the area polygons
+ * in `areas.geojson` and the priority zones in `zones.geojson`, which city.yaml lists in its areaFiles and zoneFiles.
+ * Deterministic: the same bytes on every run.
  */
 export function generateDemoCity(): { yaml: string; files: Record<string, string> } {
   const model = buildDemoModel();
   const def = demoCityDef(model);
-  return { yaml: toYaml(def), files: { [DEMO_AREAS_FILE]: toGeoJson(model) } };
+  return {
+    yaml: toYaml(def),
+    files: { [DEMO_AREAS_FILE]: toGeoJson(model), [DEMO_ZONES_FILE]: zonesToGeoJson(demoZones(model, def.sensors)) },
+  };
 }
 
-/** The demo city's definition, with its areas left to the area file. */
+/** The demo city's definition, with its areas and zones left to the area and zone files. */
 export function demoCityDef(model: DemoModel): CityDef {
   return {
     id: CITY_ID,
@@ -36,6 +48,9 @@ export function demoCityDef(model: DemoModel): CityDef {
     areaFiles: [DEMO_AREAS_FILE],
     categories: DEMO_CATEGORIES,
     teams: demoTeams(model.districts),
+    holidays: DEMO_HOLIDAYS,
+    zoneFiles: [DEMO_ZONES_FILE],
+    zoneRules: DEMO_ZONE_RULES,
     sensorKinds: DEMO_SENSOR_KINDS,
     sensors: placeSensors(mulberry32(DEMO_SEED + 1), model),
     rules: DEMO_RULES,
@@ -47,7 +62,9 @@ export function demoCityDef(model: DemoModel): CityDef {
 /**
  * Eight teams. Street and cleansing crews work half the city each (by district); green spaces, environment, flood
  * response and the service desk work city-wide. Dispatch looks for a team from the cell's community up to the city,
- * so the service desk, which takes every category, is the fallback of last resort.
+ * so the service desk, which takes every category, is the fallback of last resort. Street and cleansing crews work to
+ * rosters (off on public holidays); the desk is on duty around the clock, holidays included, so a case reported at
+ * night goes to the desk rather than waiting for a crew. The city-wide specialist teams have no roster (always on).
  */
 function demoTeams(districts: readonly DemoDistrict[]): TeamDef[] {
   const side = (test: (x: number, y: number) => boolean) =>
@@ -55,14 +72,44 @@ function demoTeams(districts: readonly DemoDistrict[]): TeamDef[] {
   const streets = ['pothole', 'streetlight-out', 'traffic-signal'];
   const cleansing = ['illegal-dumping', 'bin-overflow', 'graffiti'];
   return [
-    { id: 'streets-west', name: 'Streets West', areas: side((x) => x < 0), categories: streets },
-    { id: 'streets-east', name: 'Streets East', areas: side((x) => x >= 0), categories: streets },
-    { id: 'cleansing-north', name: 'Cleansing North', areas: side((_, y) => y >= 0), categories: cleansing },
-    { id: 'cleansing-south', name: 'Cleansing South', areas: side((_, y) => y < 0), categories: cleansing },
+    {
+      id: 'streets-west',
+      name: 'Streets West',
+      areas: side((x) => x < 0),
+      categories: streets,
+      roster: DEMO_ROSTERS.streets,
+    },
+    {
+      id: 'streets-east',
+      name: 'Streets East',
+      areas: side((x) => x >= 0),
+      categories: streets,
+      roster: DEMO_ROSTERS.streets,
+    },
+    {
+      id: 'cleansing-north',
+      name: 'Cleansing North',
+      areas: side((_, y) => y >= 0),
+      categories: cleansing,
+      roster: DEMO_ROSTERS.cleansing,
+    },
+    {
+      id: 'cleansing-south',
+      name: 'Cleansing South',
+      areas: side((_, y) => y < 0),
+      categories: cleansing,
+      roster: DEMO_ROSTERS.cleansing,
+    },
     { id: 'green-spaces', name: 'Green Spaces', areas: [CITY_ID], categories: ['fallen-tree', 'graffiti'] },
     { id: 'environment', name: 'Environment Office', areas: [CITY_ID], categories: ['air-pollution', 'noise'] },
     { id: 'flood-response', name: 'Flood Response', areas: [CITY_ID], categories: ['flooding', 'fallen-tree'] },
-    { id: 'service-desk', name: 'City Service Desk', areas: [CITY_ID], categories: DEMO_CATEGORIES.map((c) => c.code) },
+    {
+      id: 'service-desk',
+      name: 'City Service Desk',
+      areas: [CITY_ID],
+      categories: DEMO_CATEGORIES.map((c) => c.code),
+      roster: DEMO_ROSTERS.desk,
+    },
   ];
 }
 
@@ -84,6 +131,13 @@ function toYaml(def: CityDef): string {
   flow(['teams'], 'categories');
   flow(['sensorKinds'], 'metrics');
   flow(['rules'], 'openCase');
+  flow(['zoneRules'], 'rules');
+  flow(['zoneRules'], 'categories');
+  const teams = doc.get('teams', true);
+  for (const team of isSeq(teams) ? teams.items : []) {
+    const hours = isMap(team) ? team.getIn(['roster', 'hours'], true) : undefined;
+    if (isMap(hours)) for (const day of hours.items) if (isSeq(day.value)) day.value.flow = true;
+  }
   return doc.toString({ lineWidth: 0, flowCollectionPadding: true });
 }
 

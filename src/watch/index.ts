@@ -10,5 +10,5 @@ export {
 } from './threshold.ts';
 export { countTitle, displayDuration, thresholdTitle } from './titles.ts';
 export type { Alert, AlertEvidence, AlertFilter, AlertState, ZoneEvidence } from './types.ts';
-export { zoneThresholds } from './zone-thresholds.ts';
 export { createWatcher, type Watcher, type WatcherDeps, type WatchOutcome } from './watcher.ts';
+export { zoneThresholds } from './zone-thresholds.ts';

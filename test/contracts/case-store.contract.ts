@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CaseStore } from '../../src/cases/ports.ts';
 import type { Case, CaseHistoryEntry } from '../../src/cases/types.ts';
-import type { AlertId, AreaId, CaseId, CellId, ServiceCode, TeamId } from '../../src/shared/brand.ts';
+import type { AlertId, AreaId, CaseId, CellId, ReportId, ServiceCode, TeamId } from '../../src/shared/brand.ts';
 
 /** A fresh, empty store per test, and how to dispose of it. */
 export type MakeCaseStore = () => Promise<{ store: CaseStore; close: () => Promise<void> | void }>;
@@ -146,6 +146,16 @@ export function caseStoreContract(adapter: string, make: MakeCaseStore): void {
       assert.deepEqual(ids(await s.listCases({ limit: 10, category: 'litter' as ServiceCode })), [3]);
       assert.deepEqual(ids(await s.listCases({ limit: 10, overdue: true })), [4]);
       assert.deepEqual(ids(await s.listCases({ limit: 10, overdue: false, area: 'north' as AreaId })), [2, 1]);
+    });
+
+    withStore('listCases filters by reportId', async (s) => {
+      await s.createCase(kase(1, { source: 'report', alertId: undefined, reportId: 'rep_0001' as ReportId }), opened());
+      await s.createCase(kase(2, { source: 'report', alertId: undefined, reportId: 'rep_0002' as ReportId }), opened());
+      await s.createCase(kase(3), opened());
+      const ids = (cs: Case[]) => cs.map((c) => Number(c.id.slice(-4)));
+      assert.deepEqual(ids(await s.listCases({ limit: 10, reportId: 'rep_0002' as ReportId })), [2]);
+      assert.deepEqual(ids(await s.listCases({ limit: 10, reportId: 'rep_nope' as ReportId })), []);
+      assert.deepEqual(ids(await s.listCases({ limit: 10, reportId: undefined })), [3, 2, 1]);
     });
 
     withStore('dueBefore returns on-time cases whose stage was due before now, soonest first', async (s) => {

@@ -7,12 +7,14 @@ import { inflateSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { CellId } from '../../src/shared/brand.ts';
 import { pickThresholdRule, readingsOverThreshold } from '../helpers/demo-readings.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { startServer, TEST_PASSWORD, type TestServer } from '../helpers/server.ts';
 
 /**
- * The command centre in a real browser (Debian's chromium through playwright-core) against the real server: the map
- * shows the city's cells, and readings over a threshold turn into a live alert, a coloured cell and a case, all
- * without a reload. Screenshots go to test-results/.
+ * The command centre in a real browser (Debian's chromium through playwright-core) against the real server: a staff
+ * member signs in through the form, the map shows the city's cells, and readings over a threshold turn into a live
+ * alert, a coloured cell and a case, all without a reload. Signing out returns to the form, a user scoped to one
+ * district never sees another district's alerts, and the page runs under the server's CSP without a single violation.
+ * Screenshots go to test-results/.
  */
 
 /** Debian's chromium by default; CHROMIUM_PATH points elsewhere on other systems. */
@@ -34,6 +36,9 @@ describe('command centre in chromium', { skip }, () => {
   let cell: CellId;
   let centre: [number, number];
   let darkPixel: Rgb;
+  let integration: Record<string, string>;
+  /** CSP violations seen by the page (securitypolicyviolation events) or reported on its console. */
+  const violations: string[] = [];
 
   before(async () => {
     assert.ok(!missing, MISSING);
@@ -58,8 +63,19 @@ describe('command centre in chromium', { skip }, () => {
         '--disable-sync',
       ],
     });
+    integration = await server.auth('integration');
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (e) => console.error('page error:', e));
+    page.on('console', (m) => {
+      if (/content security policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
+    });
+    await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        const report = Reflect.get(window, '__cspViolation') as (v: string) => void;
+        void report(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+      });
+    });
   });
 
   after(async () => {
@@ -67,13 +83,37 @@ describe('command centre in chromium', { skip }, () => {
     await server?.stop();
   });
 
-  test('loads the page and shows every cell of the city on the map', async () => {
-    await page.goto(server.url);
+  test('a wrong password shows the error line and keeps the form', async () => {
+    const res = await page.goto(server.url);
+    assert.match(res?.headers()['content-security-policy'] ?? '', /script-src 'self'/, 'the page is served with a CSP');
+    await page.getByTestId('login-form').waitFor({ timeout: 10_000 });
+    await page.getByTestId('login-username').fill(await server.user('dispatcher'));
+    await page.getByTestId('login-password').fill('not the password');
+    await page.getByTestId('login-submit').click();
+    const error = page.getByTestId('login-error');
+    await error.waitFor({ timeout: 5_000 });
+    assert.match((await error.textContent()) ?? '', /wrong user name or password/i);
+    assert.ok(await page.getByTestId('login-form').isVisible());
+    assert.equal(await page.getByTestId('signed-in-user').isVisible(), false);
+  });
+
+  test('signs in through the form and shows every cell of the city on the map', async () => {
+    const username = await server.user('dispatcher');
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    // The public map loads behind the form.
+    await page.waitForFunction(() => window.__gridloop?.map?.loaded() === true, null, { timeout: 30_000 });
+    await page.screenshot({ path: join(RESULTS, 'sign-in.png') });
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-form').waitFor({ state: 'hidden', timeout: 5_000 });
     await page.waitForFunction(() => window.__gridloop?.ready === true, null, { timeout: 30_000 });
     await page
       .getByTestId('live-status')
       .filter({ hasText: /^live$/ })
       .waitFor({ timeout: 10_000 });
+    const who = (await page.getByTestId('signed-in-user').textContent()) ?? '';
+    assert.match(who, new RegExp(username));
+    assert.match(who, /dispatcher/);
+    assert.ok(await page.getByTestId('logout').isVisible());
     const counts = await page.evaluate(() => {
       const map = window.__gridloop.map!;
       const ids = new Set(map.querySourceFeatures('cells').map((f) => f.properties.cell as string));
@@ -95,7 +135,7 @@ describe('command centre in chromium', { skip }, () => {
     const { ndjson } = readingsOverThreshold(server.rt, Date.now());
     const res = await fetch(`${server.url}/api/v1/readings`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-ndjson' },
+      headers: { ...integration, 'content-type': 'application/x-ndjson' },
       body: ndjson,
     });
     const answered = Date.now();
@@ -151,7 +191,7 @@ describe('command centre in chromium', { skip }, () => {
     };
     const res = await fetch(`${server.url}/api/v1/readings`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-ndjson' },
+      headers: { ...integration, 'content-type': 'application/x-ndjson' },
       body: `${JSON.stringify(line)}\n`,
     });
     assert.equal(res.status, 200);
@@ -160,6 +200,66 @@ describe('command centre in chromium', { skip }, () => {
       .waitFor({ state: 'detached', timeout: LIVE_BUDGET_MS });
     const state = await page.evaluate((id) => window.__gridloop.map!.getFeatureState({ source: 'cells', id }), cell);
     assert.equal(state.sev, 0);
+  });
+
+  test('signing out returns to the form and ends the session', async () => {
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByTestId('signed-in-user').isVisible(), false);
+    assert.equal(await page.getByTestId('alert-item').count(), 0);
+    assert.equal(await page.getByTestId('case-item').count(), 0, 'the lists are not left behind for the next user');
+    const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    assert.equal(status, 401, 'the server forgot the session');
+  });
+
+  test('a user scoped to one district does not see an alert raised in another', async () => {
+    const { rule, sensor: first } = pickThresholdRule(server.rt);
+    const districts = [...server.rt.city.areas.values()].filter((a) => a.level === 'district').map((a) => a.id);
+    // Another sensor on the same metric (the first one's alert history is busy), and a district it is not in.
+    const other = [...server.rt.city.sensors.values()].find(
+      (s) => s.id !== first.id && s.metrics.some((m) => m.name === rule.metric),
+    );
+    assert.ok(other, `a second sensor measures ${rule.metric}`);
+    const at = server.rt.grid.assign(other.lon, other.lat);
+    assert.ok(at.ok);
+    const scope = districts.find((d) => !at.value.path.includes(d));
+    assert.ok(scope, 'the city has a district the sensor is not in');
+
+    await page.getByTestId('login-username').fill(await server.user('analyst', scope));
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForFunction(() => window.__gridloop?.ready === true, null, { timeout: 10_000 });
+    await page
+      .getByTestId('live-status')
+      .filter({ hasText: /^live$/ })
+      .waitFor({ timeout: 5_000 });
+    assert.match((await page.getByTestId('signed-in-user').textContent()) ?? '', /analyst/);
+
+    const { ndjson } = readingsOverThreshold(server.rt, Date.now());
+    const res = await fetch(`${server.url}/api/v1/readings`, {
+      method: 'POST',
+      headers: { ...integration, 'content-type': 'application/x-ndjson' },
+      body: ndjson.replaceAll(JSON.stringify(first.id), JSON.stringify(other.id)),
+    });
+    assert.equal(res.status, 200);
+    const admin = await fetch(`${server.url}/api/v1/alerts?state=open&limit=200`, {
+      headers: await server.auth('admin'),
+    });
+    const { alerts } = (await admin.json()) as { alerts: { sensor?: string; cell: string }[] };
+    const raised = alerts.find((a) => a.sensor === other.id);
+    assert.ok(raised, 'the alert exists for an admin');
+    await page.waitForTimeout(LIVE_BUDGET_MS);
+    assert.equal(await page.getByTestId('alert-item').count(), 0, 'the scoped user sees no alert');
+    assert.equal(await page.getByTestId('counter-open-alerts').textContent(), '0');
+    const state = await page.evaluate(
+      (id) => window.__gridloop.map!.getFeatureState({ source: 'cells', id }),
+      raised.cell,
+    );
+    assert.ok(!state.sev, 'the cell is not coloured');
+  });
+
+  test('the page ran under the CSP without a single violation', () => {
+    assert.deepEqual(violations, []);
   });
 });
 

@@ -85,9 +85,77 @@ export const ACTIVE_CASE_STATES = [
   'reopened',
 ] as const;
 
-/** GETs a JSON document from the API, throwing on a non-2xx answer. */
-export async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
+/** The signed-in user as GET /api/v1/auth/me answers. */
+export interface Me {
+  id: string;
+  name: string;
+  kind: string;
+  role: string;
+  scope: string;
+  csrfToken?: string;
+}
+
+/** A non-2xx answer: the HTTP status, the API's error code and details, and the retry-after header in seconds. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly details: Record<string, unknown> | undefined,
+    readonly retryAfter: number | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The session's CSRF token lives only in memory: a reload asks /auth/me again. */
+let csrf: string | undefined;
+let onUnauthorized: (() => void) | undefined;
+
+/** Sets (or forgets) the token that cookie-authenticated writes echo in x-csrf-token. */
+export function setCsrfToken(token: string | undefined): void {
+  csrf = token;
+}
+
+/** Registers what happens when the API answers 401 (the session expired or was revoked). */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+async function request<T>(method: string, path: string, body: unknown, signal401: boolean): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) {
+    const parsed = (await res.json().catch(() => undefined)) as
+      | { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
+      | undefined;
+    const retry = Number(res.headers.get('retry-after'));
+    const err = new ApiError(
+      res.status,
+      parsed?.error?.code,
+      parsed?.error?.details,
+      Number.isFinite(retry) && retry > 0 ? retry : undefined,
+      `${method} ${path}: HTTP ${res.status}${parsed?.error?.code ? ` ${parsed.error.code}` : ''}`,
+    );
+    if (res.status === 401 && signal401) onUnauthorized?.();
+    throw err;
+  }
   return (await res.json()) as T;
+}
+
+/** GETs a JSON document from the API, throwing ApiError on a non-2xx answer; a 401 also signals the page. */
+export function getJson<T>(path: string): Promise<T> {
+  return request<T>('GET', path, undefined, true);
+}
+
+/** POSTs JSON with the session's CSRF token; `signal401: false` for the login itself, where 401 is an answer. */
+export function postJson<T>(path: string, body: unknown, signal401 = true): Promise<T> {
+  return request<T>('POST', path, body, signal401);
 }

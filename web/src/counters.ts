@@ -11,6 +11,8 @@ export interface Counters {
   addOpenAlerts(delta: number): void;
   /** Adjusts the open-case count between /stats refreshes. */
   addOpenCases(delta: number): void;
+  /** Back to dashes (signed out: the counts are not public). */
+  clear(): void;
 }
 
 /** Binds counters to the header elements with the given test ids. */
@@ -66,6 +68,15 @@ export function createCounters(root: ParentNode): Counters {
     addOpenCases(delta) {
       cases = Math.max(0, cases + delta);
       openCases.textContent = fmt.format(cases);
+    },
+    clear() {
+      recent.length = 0;
+      since = undefined;
+      alerts = 0;
+      cases = 0;
+      rate.textContent = '0';
+      for (const node of [openAlerts, openCases, overdue]) node.textContent = '–';
+      overdue.closest('.counter')?.classList.remove('hot');
     },
   };
 }

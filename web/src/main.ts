@@ -4,23 +4,29 @@ import { createAlertPanel } from './alerts.ts';
 import {
   ACTIVE_CASE_STATES,
   type Alert,
+  ApiError,
   type Case,
   type CaseChange,
   type CityInfo,
   getJson,
   type IngestEvent,
+  type Me,
+  postJson,
   type Stats,
+  setCsrfToken,
+  setUnauthorizedHandler,
 } from './api.ts';
 import { createCasePanel } from './cases.ts';
 import { createCounters } from './counters.ts';
-import { ago, clockFormatter } from './format.ts';
+import { ago, clockFormatter, label } from './format.ts';
 import { el } from './keyed-list.ts';
 import { connectLive } from './live.ts';
 import { createCityMap } from './map.ts';
+import { createSignIn } from './sign-in.ts';
 
 declare global {
   interface Window {
-    /** For tests and the console: the map, and whether cells and the first snapshot are in. */
+    /** For tests and the console: the map, and whether cells and the signed-in user's first snapshot are in. */
     __gridloop: { map: maplibregl.Map | undefined; ready: boolean };
   }
 }
@@ -34,6 +40,11 @@ const $ = <T extends HTMLElement>(selector: string): T => {
 };
 
 async function start(): Promise<void> {
+  // Asked at once, so the form can show while the map still loads; 401 just means "not signed in".
+  const whoAmI = getJson<Me>('/api/v1/auth/me').catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 401) return undefined;
+    throw err;
+  });
   const [city, cells, districts] = await Promise.all([
     getJson<CityInfo>('/api/v1/city'),
     getJson<FeatureCollection<Polygon, { cell: string; area: string }>>('/api/v1/cells.geojson'),
@@ -93,10 +104,16 @@ async function start(): Promise<void> {
     cases.tick();
   }, 15_000);
 
+  // Everything below needs a signed-in user; `session` counts sign-ins so late answers of an ended one are dropped.
+  let session = 0;
+  let signedIn = false;
+  let live: EventSource | undefined;
+
   let statsTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshStats = (delay: number): void => {
     clearTimeout(statsTimer);
     statsTimer = setTimeout(() => {
+      if (!signedIn) return;
       getJson<Stats>('/api/v1/stats').then(counters.stats, (err: unknown) => console.warn(err));
     }, delay);
   };
@@ -110,6 +127,7 @@ async function start(): Promise<void> {
   };
   let pending = 0;
   const resync = async (): Promise<void> => {
+    const mine = session;
     queue ??= [];
     pending++;
     try {
@@ -118,53 +136,110 @@ async function start(): Promise<void> {
         getJson<{ cases: Case[] }>(`/api/v1/cases?limit=100&state=${ACTIVE_CASE_STATES.join(',')}`),
         getJson<Stats>('/api/v1/stats'),
       ]);
+      if (mine !== session) return;
       alerts.load(a.alerts);
       cases.load(c.cases);
       counters.stats(s);
     } finally {
       pending--;
     }
-    if (pending === 0 && queue) {
+    if (pending === 0 && queue && mine === session) {
       const replay = queue;
       queue = undefined;
       for (const fn of replay) fn();
     }
   };
 
-  await cityMap.ready;
-  connectLive(
-    '/api/v1/live',
-    {
-      'alert.raised': (data) =>
-        apply(() => {
-          if (alerts.raised(data as Alert)) counters.addOpenAlerts(1);
-          refreshStats(1000);
-        }),
-      'alert.cleared': (data) =>
-        apply(() => {
-          if (alerts.cleared(data as Alert)) counters.addOpenAlerts(-1);
-          refreshStats(1000);
-        }),
-      'case.changed': (data) =>
-        apply(() => {
-          const { case: c, entry } = data as CaseChange;
-          if (cases.changed(c)) counters.addOpenCases(openDelta(entry.from, entry.to));
-          refreshStats(500);
-        }),
-      ingest: (data) => {
-        const e = data as IngestEvent;
-        if (e.kind === 'readings') counters.readings(e.stored);
+  const showLive = (status: string): void => {
+    $('.live').dataset.state = status;
+    $('[data-testid="live-status"]').textContent = status;
+  };
+  const userBox = $('.user');
+  const userName = $('[data-testid="signed-in-user"]');
+
+  const endSession = (note?: string): void => {
+    session++;
+    signedIn = false;
+    live?.close();
+    live = undefined;
+    setCsrfToken(undefined);
+    clearTimeout(statsTimer);
+    queue = [];
+    alerts.load([]);
+    cases.load([]);
+    counters.clear();
+    userBox.hidden = true;
+    showLive('signed out');
+    $('.live').dataset.state = 'offline';
+    window.__gridloop.ready = false;
+    signIn.show(note);
+  };
+
+  const beginSession = (me: Me): void => {
+    session++;
+    signedIn = true;
+    setCsrfToken(me.csrfToken);
+    signIn.hide();
+    userName.replaceChildren(el('b', '', me.name), ` · ${label(me.role)}`);
+    if (me.scope !== city.areas.find((a) => a.parent === undefined)?.id) userName.append(` · ${areaName(me.scope)}`);
+    userBox.hidden = false;
+    const mine = session;
+    queue = [];
+    live = connectLive(
+      '/api/v1/live',
+      {
+        'alert.raised': (data) =>
+          apply(() => {
+            if (alerts.raised(data as Alert)) counters.addOpenAlerts(1);
+            refreshStats(1000);
+          }),
+        'alert.cleared': (data) =>
+          apply(() => {
+            if (alerts.cleared(data as Alert)) counters.addOpenAlerts(-1);
+            refreshStats(1000);
+          }),
+        'case.changed': (data) =>
+          apply(() => {
+            const { case: c, entry } = data as CaseChange;
+            if (cases.changed(c)) counters.addOpenCases(openDelta(entry.from, entry.to));
+            refreshStats(500);
+          }),
+        ingest: (data) => {
+          const e = data as IngestEvent;
+          if (e.kind === 'readings') counters.readings(e.stored);
+        },
       },
-    },
-    (status) => {
-      const box = $('.live');
-      box.dataset.state = status;
-      $('[data-testid="live-status"]').textContent = status;
-    },
-    () => void resync().catch((err: unknown) => console.error('resync failed', err)),
-  );
-  await resync();
-  window.__gridloop.ready = true;
+      (status) => {
+        if (mine !== session) return;
+        showLive(status);
+        // EventSource hides the HTTP status; when it gives up, ask whether the session is still valid (401 → form).
+        if (status === 'offline') getJson<Me>('/api/v1/auth/me').catch(() => undefined);
+      },
+      () => void resync().catch((err: unknown) => console.error('resync failed', err)),
+    );
+    resync().then(
+      () => {
+        if (mine === session) window.__gridloop.ready = true;
+      },
+      (err: unknown) => console.error('resync failed', err),
+    );
+  };
+
+  // Lists and events paint onto the map's cell layer, so a session starts only once the map has loaded.
+  const signIn = createSignIn(document, (me) => void cityMap.ready.then(() => beginSession(me)));
+  setUnauthorizedHandler(() => {
+    if (signedIn) endSession('Your session has ended. Sign in again.');
+  });
+  $('[data-testid="logout"]').addEventListener('click', () => {
+    postJson('/api/v1/auth/logout', {})
+      .catch((err: unknown) => console.warn('sign-out', err))
+      .finally(() => endSession());
+  });
+
+  const me = await whoAmI;
+  if (!me) endSession();
+  await cityMap.ready;
+  if (me) beginSession(me);
 }
 
 const ACTIVE = new Set<string>(ACTIVE_CASE_STATES);

@@ -131,6 +131,10 @@ export class SqliteAccessStore implements AccessStore {
     this.#db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
   }
 
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+  }
+
   async createToken(t: ApiToken): Promise<void> {
     this.#db
       .prepare(

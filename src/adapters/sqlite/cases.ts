@@ -202,6 +202,7 @@ export class SqliteCaseStore implements CaseStore {
     if (f.team !== undefined) add('team = ?', f.team);
     if (f.category !== undefined) add('category = ?', f.category);
     if (f.overdue !== undefined) add('overdue = ?', f.overdue ? 1 : 0);
+    if (f.reportId !== undefined) add('report_id = ?', f.reportId);
     if (f.before !== undefined) add('id < ?', f.before);
     const sql = `SELECT * FROM cases${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     params.push(Math.max(0, Math.floor(f.limit)));

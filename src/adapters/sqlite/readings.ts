@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { ReadingStore } from '../../ingest/ports.ts';
+import { bucketOf, type ReadingStore, type Rollup } from '../../ingest/ports.ts';
 import type { QuarantineEntry } from '../../ingest/types.ts';
 import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
@@ -10,6 +10,17 @@ import { insertQuarantineStatement, writeQuarantine } from './quarantine.ts';
 interface NewKeys {
   readonly sensors: Map<string, { key: number; cell: string }>;
   readonly metrics: Map<string, number>;
+}
+
+/** One (cell, metric, bucket) group of a batch's newly stored readings. */
+interface RollupGroup {
+  cell: string;
+  metric: number;
+  bucket: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
 }
 
 /**
@@ -26,6 +37,11 @@ export class SqliteReadingStore implements ReadingStore {
   readonly #count: Statement<[], { n: number }>;
   readonly #keysOf: Statement<[string, string], { sensor: number; metric: number; cell: string }>;
   readonly #select: Statement<[number, number, number, number], { ts: number; value: number }>;
+  readonly #upsertRollup: Statement<[string, number, number, number, number, number, number]>;
+  readonly #rollups: Statement<[string, string, number, number], Rollup>;
+  readonly #pairs: Statement<[], { sensor: number; metric: number }>;
+  readonly #deletePair: Statement<[number, number, number]>;
+  readonly #deleteTx: (ts: number) => number;
   readonly #writeTx: (
     readings: readonly Reading[],
     quarantine: readonly QuarantineEntry[],
@@ -51,6 +67,23 @@ export class SqliteReadingStore implements ReadingStore {
     this.#select = db.prepare(
       'SELECT ts, value FROM readings WHERE sensor = ? AND metric = ? AND ts >= ? AND ts < ? ORDER BY ts',
     );
+    this.#upsertRollup = db.prepare(
+      `INSERT INTO rollups (cell, metric, bucket, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (cell, metric, bucket) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
+         min = min(min, excluded.min), max = max(max, excluded.max)`,
+    );
+    this.#rollups = db.prepare(
+      `SELECT bucket, count, sum, min, max FROM rollups
+       WHERE cell = ? AND metric = (SELECT key FROM metrics WHERE name = ?) AND bucket >= ? AND bucket < ? ORDER BY bucket`,
+    );
+    // Retention deletes through the primary key, one (sensor, metric) range at a time, so it never scans the table.
+    this.#pairs = db.prepare('SELECT s.key AS sensor, m.key AS metric FROM sensors s, metrics m');
+    this.#deletePair = db.prepare('DELETE FROM readings WHERE sensor = ? AND metric = ? AND ts < ?');
+    this.#deleteTx = db.transaction((ts: number) => {
+      let n = 0;
+      for (const p of this.#pairs.all()) n += this.#deletePair.run(p.sensor, p.metric, ts).changes;
+      return n;
+    });
     this.#writeTx = db.transaction((readings, quarantine, pending) => this.#write(readings, quarantine, pending));
   }
 
@@ -65,11 +98,28 @@ export class SqliteReadingStore implements ReadingStore {
   #write(readings: readonly Reading[], quarantine: readonly QuarantineEntry[], pending: NewKeys): Uint8Array {
     const flags = new Uint8Array(readings.length);
     const insert = this.#insert;
+    // Aggregated per batch first, so each (cell, metric, bucket) is upserted once per batch, not once per reading.
+    const groups = new Map<string, RollupGroup>();
     for (let i = 0; i < readings.length; i++) {
       const r = readings[i] as Reading;
       const sensor = this.#sensorKey(r.sensor, r.cell, pending);
-      flags[i] = insert.run(sensor, this.#metricKey(r.metric, pending), r.ts, r.value).changes;
+      const metric = this.#metricKey(r.metric, pending);
+      const stored = insert.run(sensor, metric, r.ts, r.value).changes;
+      flags[i] = stored;
+      if (stored === 0) continue;
+      const bucket = bucketOf(r.ts);
+      const key = `${r.cell}|${metric}|${bucket}`;
+      const g = groups.get(key);
+      if (g === undefined) {
+        groups.set(key, { cell: r.cell, metric, bucket, count: 1, sum: r.value, min: r.value, max: r.value });
+      } else {
+        g.count++;
+        g.sum += r.value;
+        if (r.value < g.min) g.min = r.value;
+        if (r.value > g.max) g.max = r.value;
+      }
     }
+    for (const g of groups.values()) this.#upsertRollup.run(g.cell, g.metric, g.bucket, g.count, g.sum, g.min, g.max);
     writeQuarantine(this.#insertQuarantine, quarantine);
     return flags;
   }
@@ -103,5 +153,13 @@ export class SqliteReadingStore implements ReadingStore {
     return this.#select
       .all(keys.sensor, keys.metric, from, to)
       .map((row) => ({ sensor: sensor as SensorId, metric, ts: row.ts, value: row.value, cell }));
+  }
+
+  async rollups(cell: CellId, metric: string, from: EpochMs, to: EpochMs): Promise<Rollup[]> {
+    return this.#rollups.all(cell, metric, from, to).map((r) => ({ ...r }));
+  }
+
+  async deleteReadingsBefore(ts: EpochMs): Promise<number> {
+    return this.#deleteTx(ts);
   }
 }

@@ -46,12 +46,15 @@ export function authRoutes(app: FastifyInstance, rt: Runtime, opts: { secureCook
     },
   );
 
-  app.post('/api/v1/auth/logout', { config: { role: 'analyst' } }, async (req, reply) => {
+  // Public, so that a browser holding an expired cookie can still clear it.
+  app.post('/api/v1/auth/logout', { config: { role: 'public' } }, async (req, reply) => {
     const sid = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (sid) await rt.accounts.logout(sid);
-    await rt.stores.audit.append([
-      { at: rt.clock(), actor: req.principal.id, action: 'logout', target: req.principal.id },
-    ]);
+    if (req.principal.kind === 'user') {
+      await rt.stores.audit.append([
+        { at: rt.clock(), actor: req.principal.id, action: 'logout', target: req.principal.id },
+      ]);
+    }
     reply.header('set-cookie', sessionCookie('', 0, opts.secureCookies));
     return { ok: true };
   });

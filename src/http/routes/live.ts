@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { inScope, type Principal } from '../../access/principal.ts';
 import type { Runtime } from '../../runtime.ts';
 import type { AreaId } from '../../shared/brand.ts';
+import { readCookie, SESSION_COOKIE } from '../auth.ts';
 import { alertJson, caseJson, historyJson } from '../serialize.ts';
 
 const KEEPALIVE_MS = 15_000;
@@ -40,8 +41,19 @@ export function liveRoutes(app: FastifyInstance, rt: Runtime): void {
       }),
     ),
   ];
+  // The credentials each stream was opened with, re-checked at every keepalive: a stream ends with its session or token.
+  const credentials = new Map<ServerResponse, () => Promise<boolean>>();
   const keepalive = setInterval(() => {
-    for (const res of clients.keys()) res.write(': keepalive\n\n');
+    for (const res of clients.keys()) {
+      const stillValid = credentials.get(res);
+      void (stillValid ? stillValid() : Promise.resolve(true)).then((ok) => {
+        if (!ok) {
+          clients.delete(res);
+          credentials.delete(res);
+          res.end();
+        } else res.write(': keepalive\n\n');
+      });
+    }
   }, KEEPALIVE_MS);
   keepalive.unref();
 
@@ -60,9 +72,20 @@ export function liveRoutes(app: FastifyInstance, rt: Runtime): void {
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
     });
     res.write(`retry: 2000\nevent: hello\ndata: {}\n\n`);
     clients.set(res, req.principal);
-    req.raw.on('close', () => clients.delete(res));
+    const sid = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (req.principal.kind === 'user' && sid) {
+      credentials.set(res, async () => (await rt.accounts.fromSession(sid)) !== undefined);
+    } else if (req.principal.kind === 'token' && bearer) {
+      credentials.set(res, async () => (await rt.accounts.fromToken(bearer)) !== undefined);
+    }
+    req.raw.on('close', () => {
+      clients.delete(res);
+      credentials.delete(res);
+    });
   });
 }

@@ -28,14 +28,14 @@ export function readingsRoutes(
       if (NDJSON_TYPES.includes(type)) {
         const text = req.body as string;
         if (text.trim() === '') return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The body is empty.'));
-        summary = await rt.ingest.ingestNdjson(text, 'http');
+        summary = await rt.ingestFor(req.principal.scope).ingestNdjson(text, 'http');
       } else if (type === 'application/json') {
         const body = req.body;
         const records = Array.isArray(body) ? body : [body];
         if (records.length === 0) {
           return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The array holds no records.'));
         }
-        summary = await rt.ingest.ingestRecords(records, 'http');
+        summary = await rt.ingestFor(req.principal.scope).ingestRecords(records, 'http');
       } else {
         return sendError(
           reply,
