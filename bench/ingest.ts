@@ -168,13 +168,15 @@ async function importRate(file: string, dataDir: string, n: number): Promise<num
 async function httpRate(file: string, dataDir: string, n: number): Promise<number> {
   const { buildApp } = (await import(APP_MODULE)) as typeof import('../src/http/app.ts');
   const rt = await createRuntime({ cityDir: DEMO_CITY, dataDir, jobIntervalMs: 0 });
-  const app = await buildApp(rt, { logger: false });
+  const app = await buildApp(rt, { logger: false, ingestRateLimit: 1_000_000 });
+  const token = await rt.accounts.createToken({ name: 'bench', role: 'integration', scope: rt.city.root });
+  if (!token.ok) throw token.error;
   try {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const result = await new Promise<{ ms: number; stored: number; error?: string }>((resolve, reject) => {
       const worker = new Worker(CLIENT, {
         eval: true,
-        workerData: { file, url: `${address}/api/v1/readings`, batch: MAX_BATCH },
+        workerData: { file, url: `${address}/api/v1/readings`, batch: MAX_BATCH, token: token.value.token },
       });
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -193,7 +195,7 @@ const CLIENT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 (async () => {
-  const { file, url, batch } = workerData;
+  const { file, url, batch, token } = workerData;
   const text = readFileSync(file, 'utf8');
   const bodies = [];
   let start = 0, pos = 0, lines = 0;
@@ -207,7 +209,7 @@ const { readFileSync } = require('node:fs');
   let stored = 0;
   const t0 = performance.now();
   for (const body of bodies) {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer ' + token }, body });
     const summary = await res.json();
     if (res.status !== 200) throw new Error('HTTP ' + res.status + ': ' + JSON.stringify(summary).slice(0, 300));
     stored += summary.stored;

@@ -50,3 +50,22 @@ export async function purgeContacts(
   }
   return ids.length;
 }
+
+/**
+ * Records a `config.changed` entry when the city definition the server starts with differs from the one it last
+ * started with (compared by fingerprint), so a changed rule, team or boundary leaves a trace.
+ */
+export async function auditConfigChange(
+  audit: Stores['audit'],
+  target: string,
+  fingerprint: string,
+  clock: Clock,
+): Promise<boolean> {
+  const last = await audit.latest('config.changed');
+  const previous = last?.details.fingerprint ?? null;
+  if (previous === fingerprint) return false;
+  await audit.append([
+    { at: clock(), actor: 'system', action: 'config.changed', target, details: { fingerprint, previous } },
+  ]);
+  return true;
+}

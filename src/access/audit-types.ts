@@ -77,4 +77,6 @@ export interface AuditLog {
   list(afterSeq: number, limit: number): Promise<AuditEntry[]>;
   /** The head kept apart; undefined if its row is gone (which verification treats as a genesis head). */
   head(): Promise<AuditHead | undefined>;
+  /** The newest entry with this action, if any. */
+  latest(action: AuditAction): Promise<AuditEntry | undefined>;
 }

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { City } from '../city/city.ts';
+import type { City, PolygonCellDef } from '../city/city.ts';
 import {
   areasFromFeatureCollection,
   invalid,
@@ -9,11 +9,12 @@ import {
   zonesFromFeatureCollection,
 } from '../city/index.ts';
 import type { AreaDef, ZoneDef } from '../city/schema.ts';
+import { cellsFromFeatureCollection } from '../grid/cell-features.ts';
 import { DomainError } from '../shared/errors.ts';
 import { generateDemoCity } from '../sim/demo-city.ts';
 
 /**
- * Loads `dir/city.yaml` and the GeoJSON area and zone files it lists (paths relative to dir), validates and resolves them.
+ * Loads `dir/city.yaml` and the GeoJSON area, zone and polygon-cell files it lists (paths relative to dir), validates and resolves them.
  * Throws a DomainError: CITY_NOT_FOUND when a file is missing, CITY_INVALID (with file and path) when one is wrong.
  */
 export async function loadCity(dir: string): Promise<City> {
@@ -34,7 +35,15 @@ export async function loadCity(dir: string): Promise<City> {
     if (!read.ok) throw read.error;
     zones.push(...read.value);
   }
-  const city = resolveCity(def.value, features, file, zones);
+  let cells: PolygonCellDef[] = [];
+  const grid = def.value.grid;
+  if (grid.kind === 'polygons' && grid.file !== undefined) {
+    const path = join(dir, grid.file);
+    const read = cellsFromFeatureCollection(await readJson(path), grid.codeProp ?? 'code', path);
+    if (!read.ok) throw read.error;
+    cells = read.value;
+  }
+  const city = resolveCity(def.value, features, file, zones, cells);
   if (!city.ok) throw city.error;
   return city.value;
 }

@@ -7,7 +7,10 @@ export interface City {
   readonly id: string;
   readonly name: string;
   readonly timezone: string;
+  /** The H3 resolution of the cells; -1 for polygon cells. */
   readonly resolution: number;
+  /** How the city is gridded (issue 3 §2–§3). */
+  readonly grid: GridSpec;
   readonly levels: readonly string[];
   readonly root: AreaId;
   readonly areas: ReadonlyMap<AreaId, Area>;
@@ -23,6 +26,28 @@ export interface City {
   readonly workflow: { readonly autoRegisterAlerts: boolean; readonly autoDispatch: boolean };
   readonly ingest: { readonly maxFutureSkewMs: number };
 }
+
+/** The overlap and gap policy of the grid, with defaults filled in. */
+export interface GridPolicy {
+  readonly gaps: 'nearest' | 'reject';
+  readonly overlaps: 'largest-overlap' | 'nearest' | 'reject';
+  readonly maxNearestM: number;
+}
+
+/** A given polygon cell: its own code (its CellId) and its geometry. */
+export interface PolygonCellDef {
+  readonly code: string;
+  readonly geometry: AreaGeometry;
+}
+
+interface GridSpecBase {
+  readonly policy: GridPolicy;
+  readonly assignPoints: 'cell' | 'polygon';
+}
+
+export type GridSpec =
+  | (GridSpecBase & { readonly kind: 'h3'; readonly resolution: number })
+  | (GridSpecBase & { readonly kind: 'polygons'; readonly cells: readonly PolygonCellDef[] });
 
 export interface Area {
   readonly id: AreaId;

@@ -2,7 +2,7 @@ import type { AreaId, RuleId, SensorId, ServiceCode, TeamId } from '../shared/br
 import { MINUTE } from '../shared/clock.ts';
 import type { DomainError } from '../shared/errors.ts';
 import { err, ok, type Result } from '../shared/result.ts';
-import type { Category, City, Rule, Sensor, Team } from './city.ts';
+import type { Category, City, GridSpec, PolygonCellDef, Rule, Sensor, Team } from './city.ts';
 import { parseDuration } from './durations.ts';
 import { invalid } from './load.ts';
 import { resolveAreas } from './resolve-areas.ts';
@@ -21,13 +21,14 @@ class Invalid {
  * Resolves a validated city definition: merges the inline areas with those read from its area files, checks every
  * reference (areas, levels, teams, sensor kinds, rule metrics and categories, zones and zone rules, unique ids), turns
  * durations into milliseconds and rosters into minutes, and fills in defaults. Zones read from zone files come in as
- * `zoneFeatures`. Every problem is a CITY_INVALID error with the file and path of the culprit.
+ * `zoneFeatures`, and the polygon cells of a `grid.kind: polygons` city (read from grid.file) as `cellFeatures`. Every problem is a CITY_INVALID error with the file and path of the culprit.
  */
 export function resolveCity(
   def: CityDef,
   areaFeatures: readonly AreaDef[] = [],
   file = 'city.yaml',
   zoneFeatures: readonly ZoneDef[] = [],
+  cellFeatures: readonly PolygonCellDef[] = [],
 ): Result<City> {
   const fail = (path: string, message: string, inFile = file): never => {
     throw new Invalid(invalid(inFile, path, message));
@@ -130,13 +131,15 @@ export function resolveCity(
     const hasCategory = (code: string) => categories.has(code as ServiceCode);
     const zoneRules = resolveZoneRules(def.zoneRules ?? [], zones, hasCategory, rules, fail);
 
+    const grid = resolveGrid(def, cellFeatures, fail);
     const skew = def.ingest?.maxFutureSkew;
     return ok({
       def,
       id: def.id,
       name: def.name,
       timezone: def.timezone,
-      resolution: def.grid.resolution,
+      resolution: grid.kind === 'h3' ? grid.resolution : -1,
+      grid,
       levels: def.levels,
       root,
       areas,
@@ -162,6 +165,29 @@ export function resolveCity(
 }
 
 type Fail = (path: string, message: string, file?: string) => never;
+
+const DEFAULT_MAX_NEAREST_M = 250;
+
+/** The grid section with defaults: policies 'reject', points by cell; H3 needs a resolution, polygons their cells. */
+function resolveGrid(def: CityDef, cells: readonly PolygonCellDef[], fail: Fail): GridSpec {
+  const g = def.grid;
+  const base = {
+    policy: {
+      gaps: g.policy?.gaps ?? 'reject',
+      overlaps: g.policy?.overlaps ?? 'reject',
+      maxNearestM: g.policy?.maxNearestM ?? DEFAULT_MAX_NEAREST_M,
+    },
+    assignPoints: g.assignPoints ?? 'cell',
+  } as const;
+  if (g.kind === 'h3') {
+    if (g.resolution === undefined) return fail('/grid/resolution', 'an h3 grid needs a resolution (0–15)');
+    return { ...base, kind: 'h3', resolution: g.resolution };
+  }
+  if (g.file === undefined) return fail('/grid/file', 'a polygons grid needs the file of its cells');
+  if (cells.length === 0) return fail('/grid/file', `${g.file} holds no cells`);
+  unique(cells, (c) => c.code, '/grid/cells', '', 'cell code', fail);
+  return { ...base, kind: 'polygons', cells };
+}
 
 function ms(value: string | number, path: string, fail: Fail): number {
   return parseDuration(value) ?? fail(path, `${JSON.stringify(value)} is not a duration`);

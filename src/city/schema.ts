@@ -198,16 +198,47 @@ export const CountRuleDef = T.Object(
 
 export const RuleDef = T.Union([ThresholdRuleDef, CountRuleDef]);
 
+/** What happens to a cell or point in an overlap of leaf areas or a gap between them (issue 3 §2); never silent. */
+export const GridPolicyDef = T.Object(
+  {
+    /** A cell or point in no leaf: the nearest leaf within maxNearestM, or left out (default 'reject'). */
+    gaps: T.Optional(T.Union([T.Literal('nearest'), T.Literal('reject')])),
+    /** A cell or point in several leaves (default 'reject'). */
+    overlaps: T.Optional(T.Union([T.Literal('largest-overlap'), T.Literal('nearest'), T.Literal('reject')])),
+    /** How far (metres) 'nearest' looks for a leaf from a gap (default 250). */
+    maxNearestM: T.Optional(T.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The cells: H3 at `resolution` (kind h3, the default), or given polygons with their own codes read from `file`, a
+ * GeoJSON FeatureCollection beside city.yaml whose features carry the code in the property `codeProp` (kind polygons,
+ * e.g. an official unit grid of about 10,000 m² per cell).
+ */
+export const GridDef = T.Object(
+  {
+    kind: T.Union([T.Literal('h3'), T.Literal('polygons')]),
+    /** Required for kind h3. */
+    resolution: T.Optional(T.Integer({ minimum: 0, maximum: 15 })),
+    /** Required for kind polygons. */
+    file: T.Optional(T.String({ minLength: 1 })),
+    /** The feature property holding a polygon cell's code (default 'code'). */
+    codeProp: T.Optional(T.String({ minLength: 1 })),
+    policy: T.Optional(GridPolicyDef),
+    /** 'cell' (default): a point's leaf is its cell's; 'polygon': the leaf polygon holding the point decides. */
+    assignPoints: T.Optional(T.Union([T.Literal('cell'), T.Literal('polygon')])),
+  },
+  { additionalProperties: false },
+);
+
 export const CityDef = T.Object(
   {
     id: Id,
     name: T.String({ minLength: 1 }),
     /** IANA time zone of the city, for display and working calendars. */
     timezone: T.String({ minLength: 1 }),
-    grid: T.Object(
-      { kind: T.Literal('h3'), resolution: T.Integer({ minimum: 0, maximum: 15 }) },
-      { additionalProperties: false },
-    ),
+    grid: GridDef,
     /** Level names from the root down, e.g. [city, district, community]. */
     levels: T.Array(T.String({ minLength: 1 }), { minItems: 1 }),
     /** Inline areas. */
@@ -266,3 +297,5 @@ export type CountRuleDef = Static<typeof CountRuleDef>;
 export type Priority = Static<typeof Priority>;
 export type Severity = Static<typeof Severity>;
 export type AreaGeometry = Static<typeof AreaGeometry>;
+export type GridDef = Static<typeof GridDef>;
+export type GridPolicyDef = Static<typeof GridPolicyDef>;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { gridDisk, latLngToCell } from 'h3-js';
+import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js';
 import type { AreaGeometry } from '../city/schema.ts';
 import { assignCellsWithPolicy, type CellPolicy, type CellSample, h3CellSample } from './cell-policy.ts';
+import { buildPolygonIndex } from './polygon-index.ts';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): AreaGeometry => ({
   type: 'Polygon',
@@ -76,9 +77,47 @@ describe('assignCellsWithPolicy', () => {
     const r = assignCellsWithPolicy([gapNearB, farAway], leaves, 'nearest', { maxNearestM: 100 });
     assert.equal(r.leafOf.get('g'), 1);
     assert.equal(r.leafOf.has('f'), false);
-    const tight = assignCellsWithPolicy([gapNearB], leaves, 'nearest', { maxNearestM: 10 });
+    const small = cellAt('s', 0.015, 0.0103, 0.0001); // 33 m above B and not reaching it
+    const tight = assignCellsWithPolicy([small], leaves, 'nearest', { maxNearestM: 10 });
     assert.equal(tight.leafOf.size, 0);
-    assert.deepEqual(tight.problems, [{ cell: 'g', kind: 'gap', candidates: [], chosen: undefined }]);
+    assert.deepEqual(tight.problems, [{ cell: 's', kind: 'gap', candidates: [], chosen: undefined }]);
+    // A leaf that reaches into the cell is near it, however far the centre is from its edge.
+    const touched = assignCellsWithPolicy([gapNearB], leaves, 'nearest', { maxNearestM: 10 });
+    assert.deepEqual(touched.problems, [{ cell: 'g', kind: 'gap', candidates: [1], chosen: 1 }]);
+  });
+
+  test('separate policies for gaps and overlaps; inCity drops untouched cells outside the city', () => {
+    const r = assignCellsWithPolicy([overlapMostlyB, gapNearB, farAway], leaves, {
+      gaps: 'nearest',
+      overlaps: 'reject',
+    });
+    assert.deepEqual(
+      r.problems.map((p) => [p.cell, p.kind, p.chosen]),
+      [
+        ['o', 'overlap', undefined],
+        ['g', 'gap', 1],
+        ['f', 'gap', undefined],
+      ],
+    );
+    const inside = assignCellsWithPolicy([gapNearB, farAway], leaves, 'reject', { inCity: () => false });
+    assert.deepEqual(
+      inside.problems.map((p) => p.cell),
+      ['g'],
+    );
+  });
+
+  test('largest-part: the leaf holding most of the cell (a tie to the lower index); a centre in two leaves is an overlap', () => {
+    const mostlyA = cellAt('m', 0.0085, 0.005); // centre in A only; 1/6 of the cell in B too
+    const edge = cellAt('e', 0.0102, 0.015); // centre on A's right edge above B: half in A, half in the gap
+    const r = assignCellsWithPolicy([mostlyA, edge, overlapMostlyB, inB], leaves, 'largest-overlap', {
+      decide: 'largest-part',
+    });
+    assert.equal(r.leafOf.get('m'), 0);
+    assert.equal(r.leafOf.get('e'), 0);
+    assert.equal(r.leafOf.get('b'), 1);
+    assert.deepEqual(r.problems, [{ cell: 'o', kind: 'overlap', candidates: [0, 1], chosen: 1 }]);
+    const rejected = assignCellsWithPolicy([overlapMostlyB], leaves, 'reject', { decide: 'largest-part' });
+    assert.equal(rejected.leafOf.size, 0);
   });
 
   test('every cell gets at most one leaf, and every cell not cleanly in one leaf is reported', () => {
@@ -106,11 +145,22 @@ describe('assignCellsWithPolicy', () => {
     );
   });
 
-  test('h3CellSample: the centre and 49 children two resolutions down', () => {
+  test('h3CellSample: the centre and points spread over the hexagon, all inside it', () => {
     const cell = latLngToCell(50, 10, 9);
     const s = h3CellSample(cell);
-    assert.equal(s.samples.length, 49);
+    assert.equal(s.samples.length, 1 + 6 * (1 + 3 + 5 + 7 + 9));
     assert.ok(Math.abs(s.centre[0] - 10) < 0.01 && Math.abs(s.centre[1] - 50) < 0.01);
-    for (const [lon, lat] of s.samples) assert.ok(gridDisk(cell, 1).includes(latLngToCell(lat, lon, 9)));
+    for (const [lon, lat] of s.samples) assert.equal(latLngToCell(lat, lon, 9), cell);
+    // Inside the cell's own [lon, lat] hexagon, so never in a neighbour drawn from the same vertices.
+    const hexagon = buildPolygonIndex([{ type: 'Polygon', coordinates: [cellToBoundary(cell, true)] }]);
+    const neighbours = buildPolygonIndex(
+      gridDisk(cell, 1)
+        .filter((c) => c !== cell)
+        .map((c) => ({ type: 'Polygon' as const, coordinates: [cellToBoundary(c, true)] })),
+    );
+    for (const [lon, lat] of s.samples) {
+      assert.ok(hexagon.contains(0, lon, lat));
+      assert.deepEqual(neighbours.containing(lon, lat), []);
+    }
   });
 });

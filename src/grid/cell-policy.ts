@@ -1,4 +1,4 @@
-import { cellToChildren, cellToLatLng, getResolution } from 'h3-js';
+import { cellToBoundary, cellToLatLng } from 'h3-js';
 import type { AreaGeometry } from '../city/schema.ts';
 import { type BBox, buildPolygonIndex } from './polygon-index.ts';
 
@@ -36,68 +36,144 @@ export interface CellAssignment {
   readonly problems: readonly CellProblem[];
 }
 
+/** One policy for both, or one for gaps and one for overlaps. */
+export type CellPolicies = CellPolicy | { readonly gaps: CellPolicy; readonly overlaps: CellPolicy };
+
+export interface CellPolicyOptions {
+  /** How far 'nearest' looks from a gap cell's centre (default 250 m). */
+  readonly maxNearestM?: number;
+  /**
+   * Whether a point lies in the city outside the leaves (e.g. in an upper area's polygon). When given, a cell whose
+   * centre and samples fall in no leaf and whose centre is not in the city is outside: neither assigned nor reported.
+   */
+  readonly inCity?: (lon: number, lat: number) => boolean;
+  /**
+   * 'centre' (default, H3 cells): the leaf holding the centre. 'largest-part' (polygon cells): the leaf holding most
+   * samples (a tie goes to the lower index); an overlap is a centre in several leaves.
+   */
+  readonly decide?: 'centre' | 'largest-part';
+}
+
 /** Assigns each candidate cell to at most one leaf, following the policy for overlaps and gaps. Pure. */
 export function assignCellsWithPolicy(
   cells: readonly CellSample[],
   leaves: readonly AreaGeometry[],
-  policy: CellPolicy,
-  opts: { readonly maxNearestM?: number } = {},
+  policies: CellPolicies,
+  opts: CellPolicyOptions = {},
 ): CellAssignment {
   const index = buildPolygonIndex(leaves);
+  const { gaps, overlaps } = typeof policies === 'string' ? { gaps: policies, overlaps: policies } : policies;
   const maxM = opts.maxNearestM ?? 250;
   const leafOf = new Map<string, number>();
   const problems: CellProblem[] = [];
-  const mostCovering = (c: CellSample, among: readonly number[] | undefined): number | undefined => {
+  const hitsOf = (c: CellSample): Map<number, number> => {
     const hits = new Map<number, number>();
-    for (const [lon, lat] of c.samples) {
-      for (const l of index.containing(lon, lat)) {
-        if (!among || among.includes(l)) hits.set(l, (hits.get(l) ?? 0) + 1);
-      }
-    }
+    for (const [lon, lat] of c.samples) for (const l of index.containing(lon, lat)) hits.set(l, (hits.get(l) ?? 0) + 1);
+    return hits;
+  };
+  const mostCovering = (hits: Map<number, number>, among: readonly number[] | undefined): number | undefined => {
     let best: number | undefined;
     let most = 0;
-    for (const [l, n] of [...hits].sort((a, b) => a[0] - b[0])) if (n > most) [best, most] = [l, n];
+    for (const [l, n] of [...hits].sort((a, b) => a[0] - b[0])) {
+      if (n > most && (!among || among.includes(l))) [best, most] = [l, n];
+    }
     return best ?? among?.[0];
+  };
+  const overlap = (c: CellSample, candidates: readonly number[], chosen: number | undefined) => {
+    const pick = overlaps === 'reject' ? undefined : chosen;
+    if (pick !== undefined) leafOf.set(c.cell, pick);
+    problems.push({ cell: c.cell, kind: 'overlap', candidates, chosen: pick });
   };
   for (const c of cells) {
     const holding = index.containing(c.centre[0], c.centre[1]);
-    if (holding.length === 1) {
+    if (opts.decide === 'largest-part') {
+      const hits = hitsOf(c);
+      const top = Math.max(0, ...hits.values());
+      const tops = [...hits]
+        .filter(([, n]) => n === top && top > 0)
+        .map(([l]) => l)
+        .sort((a, b) => a - b);
+      if (tops.length > 0 && holding.length <= 1) {
+        leafOf.set(c.cell, tops[0] as number);
+        continue;
+      }
+      if (tops.length > 0) {
+        const candidates = [...new Set([...holding, ...tops])].sort((a, b) => a - b);
+        const chosen =
+          overlaps === 'nearest' && holding.length > 1 ? mostCovering(hits, holding) : mostCovering(hits, undefined);
+        overlap(c, candidates, chosen);
+        continue;
+      }
+    } else if (holding.length === 1) {
       leafOf.set(c.cell, holding[0] as number);
       continue;
+    } else if (holding.length > 1) {
+      overlap(c, holding, mostCovering(hitsOf(c), holding));
+      continue;
     }
+    // A gap: the centre (and for polygon cells every sample) lies in no leaf.
+    const hits = opts.decide === 'largest-part' ? new Map<number, number>() : hitsOf(c);
+    if (opts.inCity && hits.size === 0 && !opts.inCity(c.centre[0], c.centre[1])) continue;
     let chosen: number | undefined;
-    let candidates: readonly number[] = holding;
-    if (holding.length > 1) {
-      if (policy !== 'reject') chosen = mostCovering(c, holding);
-    } else if (policy === 'largest-overlap') {
-      chosen = mostCovering(c, undefined);
+    let candidates: readonly number[];
+    if (gaps === 'largest-overlap') {
+      chosen = mostCovering(hits, undefined);
       candidates = chosen === undefined ? [] : [chosen];
     } else {
-      const near = nearestLeaves(leaves, index.bboxOf, c.centre, maxM);
-      candidates = near.map((n) => n.leaf);
-      if (policy === 'nearest') chosen = near[0]?.leaf;
+      const near = nearestLeaves(leaves, index.bboxOf, c.centre, maxM).map((n) => n.leaf);
+      // A leaf that reaches into the cell is near it whatever the distance from the centre.
+      const touching = [...hits.keys()].filter((l) => !near.includes(l)).sort((a, b) => a - b);
+      candidates = [...near, ...touching];
+      if (gaps === 'nearest') chosen = near[0] ?? mostCovering(hits, undefined);
     }
     if (chosen !== undefined) leafOf.set(c.cell, chosen);
-    problems.push({ cell: c.cell, kind: holding.length > 1 ? 'overlap' : 'gap', candidates, chosen });
+    problems.push({ cell: c.cell, kind: 'gap', candidates, chosen });
   }
   return { leafOf, problems };
 }
 
-/** A cell's centre and the centres of its descendants `depth` resolutions finer (7^depth points), as samples. */
+/**
+ * A cell's centre and sample points spread evenly over its hexagon: `2 × depth` rings between the centre and the
+ * boundary (more points on the outer rings, as their share of the area is larger) and one ring just inside the edge,
+ * so that a leaf reaching even a little into the cell is seen. The points lie strictly inside the cell's [lon, lat]
+ * boundary, so that they never fall in a neighbour drawn from the same vertices. Computed on first use: most cells are
+ * decided by their centre alone.
+ */
 export function h3CellSample(cell: string, depth = 2): CellSample {
   const [lat, lon] = cellToLatLng(cell);
-  const res = Math.min(15, getResolution(cell) + depth);
-  const samples = cellToChildren(cell, res).map((k): [number, number] => {
-    const [y, x] = cellToLatLng(k);
-    return [x, y];
-  });
-  return { cell, centre: [lon, lat], samples };
+  let samples: [number, number][] | undefined;
+  return {
+    cell,
+    centre: [lon, lat],
+    get samples() {
+      samples ??= hexagonSamples(lon, lat, cellToBoundary(cell, true), 2 * depth);
+      return samples;
+    },
+  };
+}
+
+function hexagonSamples(cx: number, cy: number, ring: number[][], rings: number): [number, number][] {
+  const out: [number, number][] = [[cx, cy]];
+  const levels: [number, number][] = [];
+  for (let k = 0; k < rings; k++) levels.push([(k + 0.5) / rings, 2 * k + 1]);
+  levels.push([0.99, 2 * rings + 1]);
+  for (let v = 0; v + 1 < ring.length; v++) {
+    const [ax, ay] = ring[v] as [number, number];
+    const [bx, by] = ring[v + 1] as [number, number];
+    for (const [r, n] of levels) {
+      for (let j = 0; j < n; j++) {
+        const t = j / n;
+        out.push([cx + r * (ax + t * (bx - ax) - cx), cy + r * (ay + t * (by - ay) - cy)]);
+      }
+    }
+  }
+  return out;
 }
 
 const M_PER_DEG = 111_320;
 
 /** Leaves whose edges pass within maxM metres of the point, nearest first (local equirectangular distance). */
-function nearestLeaves(
+export function nearestLeaves(
   leaves: readonly AreaGeometry[],
   bboxOf: (leaf: number) => BBox,
   [lon, lat]: readonly [number, number],

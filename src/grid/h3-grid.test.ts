@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import { cellsToMultiPolygon } from 'h3-js';
 import { tinyCityDef, tinyCommunityCells } from '../city/fixtures.ts';
 import { resolveCity } from '../city/resolve.ts';
-import type { CityDef } from '../city/schema.ts';
+import type { AreaGeometry, CityDef } from '../city/schema.ts';
 import type { AreaId, CellId } from '../shared/brand.ts';
 import { buildGrid } from './h3-grid.ts';
+import { buildPolygonIndex } from './polygon-index.ts';
 import type { Grid } from './types.ts';
 
 function gridOf(def: CityDef): ReturnType<typeof buildGrid> {
@@ -142,17 +143,72 @@ describe('buildGrid (h3)', () => {
     assert.equal(g.value.cellsOf(id('c1')).length, grid.cellsOf(id('c1')).length);
   });
 
-  test('a cell claimed by two leaves is GRID_OVERLAP', () => {
+  test('a cell claimed by two leaves: rejected and reported by default, resolved by grid.policy.overlaps', () => {
     const def = tinyCityDef();
     const parts = tinyCommunityCells();
-    const stolen = parts.c1[0] as string;
+    const stolen = parts.c1[0] as CellId;
     const c2 = def.areas?.[4];
     assert.ok(c2);
     c2.geometry = { type: 'MultiPolygon', coordinates: cellsToMultiPolygon([...parts.c2, stolen], true) };
     const g = gridOf(def);
-    assert.equal(g.ok, false);
-    if (g.ok) return;
-    assert.equal(g.error.code, 'GRID_OVERLAP');
-    assert.equal(g.error.details?.cell, stolen);
+    assert.ok(g.ok);
+    assert.equal(g.value.cellCount, 126);
+    assert.equal(g.value.leafOf(stolen), undefined);
+    assert.deepEqual(g.value.problems(), [
+      { cell: stolen, kind: 'overlap', candidates: ['c1', 'c2'], chosen: undefined, policy: 'reject' },
+    ]);
+    const [lon, lat] = g.value.centre(stolen);
+    const r = g.value.assign(lon, lat);
+    assert.ok(!r.ok && r.error.code === 'INGEST_OUTSIDE_CITY');
+
+    def.grid.policy = { overlaps: 'largest-overlap' };
+    const resolved = gridOf(def);
+    assert.ok(resolved.ok);
+    assert.equal(resolved.value.cellCount, 127);
+    assert.equal(resolved.value.leafOf(stolen), 'c1'); // both cover it whole: the tie goes to the first leaf
+    assert.equal(resolved.value.problems()[0]?.chosen, 'c1');
+  });
+
+  test('a clean city has no problems; the ring around it stays outside', () => {
+    assert.deepEqual(grid.problems(), []);
+    assert.equal(grid.kind, 'h3');
+  });
+
+  test('property: neighbours are symmetric city cells within k steps', () => {
+    fc.assert(
+      fc.property(fc.nat(cells.length - 1), fc.integer({ min: 1, max: 3 }), (i, k) => {
+        const cell = cells[i] as CellId;
+        const around = grid.neighbours(cell, k);
+        assert.ok(!around.includes(cell));
+        for (const n of around) {
+          assert.ok(grid.leafOf(n) !== undefined);
+          assert.ok(grid.neighbours(n, k).includes(cell), `${n} ↔ ${cell}`);
+        }
+        if (k === 1) assert.ok(around.length <= 6);
+      }),
+    );
+    assert.deepEqual(grid.neighbours('8928308280fffff' as CellId, 1), []);
+  });
+
+  test("property: every parent chain ends at the city; a cell's leaf holds the cell's centre", () => {
+    const city = resolveCity(tinyCityDef(), []);
+    assert.ok(city.ok);
+    const leafGeometries = leaves.map((l) => city.value.areas.get(l)?.geometry as AreaGeometry);
+    const index = buildPolygonIndex(leafGeometries);
+    fc.assert(
+      fc.property(fc.nat(cells.length - 1), (i) => {
+        const cell = cells[i] as CellId;
+        const leaf = grid.leafOf(cell) as AreaId;
+        const path = grid.pathOf(leaf);
+        assert.equal(path[0], 'tiny');
+        let a: AreaId | undefined = leaf;
+        let steps = 0;
+        while (city.value.areas.get(a as AreaId)?.parent !== undefined && steps++ < 10)
+          a = city.value.areas.get(a as AreaId)?.parent;
+        assert.equal(a, city.value.root);
+        const [lon, lat] = grid.centre(cell);
+        assert.ok(index.contains(leaves.indexOf(leaf), lon, lat), `${leaf} holds the centre of ${cell}`);
+      }),
+    );
   });
 });

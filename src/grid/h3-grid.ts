@@ -1,93 +1,129 @@
-import { cellToBoundary, cellToLatLng, latLngToCell, polygonToCells } from 'h3-js';
-import type { City } from '../city/city.ts';
+import {
+  cellToBoundary,
+  cellToLatLng,
+  gridDisk,
+  latLngToCell,
+  POLYGON_TO_CELLS_FLAGS,
+  polygonToCells,
+  polygonToCellsExperimental,
+} from 'h3-js';
+import type { City, GridSpec } from '../city/city.ts';
 import type { AreaGeometry } from '../city/schema.ts';
 import type { AreaId, CellId } from '../shared/brand.ts';
 import { DomainError } from '../shared/errors.ts';
 import { err, ok, type Result } from '../shared/result.ts';
+import { assignCellsWithPolicy, h3CellSample } from './cell-policy.ts';
+import { buildHierarchy, leafAreas, toGridProblems, upperAreaTest } from './hierarchy.ts';
+import { pointLeafLocator } from './point-leaf.ts';
+import { buildPolygonCellGrid } from './polygon-grid.ts';
 import type { Assignment, Grid } from './types.ts';
 
 /**
- * Builds the city's H3 grid: each leaf area is covered by the cells whose centres lie in its polygons (h3's
- * polygonToCells), and every cell must belong to one leaf only (GRID_OVERLAP otherwise). Paths, subtree cells and
- * subtree leaves are computed once here, so that assigning a point is one h3 call and one map lookup.
+ * Builds the city's grid: H3 cells (grid.kind h3) or the given polygon cells (grid.kind polygons, see
+ * polygon-grid.ts). Every cell belongs to exactly one leaf area; cells in overlaps and gaps are decided by
+ * grid.policy and listed by `problems()`, never silently. Fails only with CITY_INVALID on a geometry h3 cannot grid.
  */
 export function buildGrid(city: City): Result<Grid> {
-  const res = city.resolution;
-  const leafOfCell = new Map<string, AreaId>();
-  const leafCells = new Map<AreaId, CellId[]>();
+  const spec = city.grid;
+  if (spec.kind === 'polygons') return buildPolygonCellGrid(city, spec);
+  return buildH3Grid(city, spec);
+}
+
+/**
+ * H3: the candidates are the cells whose centres lie in a leaf (h3's polygonToCells), the cells that leaves only
+ * partly cover (h3's overlapping containment), and the cells of upper areas' outlines to catch wide gaps. A centre in one leaf
+ * decides; the rest go through assignCellsWithPolicy. Paths and subtrees are computed once, so that assigning a point
+ * is one h3 call and one map lookup.
+ */
+function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Result<Grid> {
+  const res = spec.resolution;
+  const { ids, geometries } = leafAreas(city);
+  // Leaf by leaf (in tree order) the cells whose centres lie in it, as before policies existed, so that a clean
+  // city's cells keep their order; then the cells a leaf only partly covers, and the cells of upper areas' outlines.
+  const candidates = new Set<string>();
   for (const area of city.areas.values()) {
     if (area.children.length > 0) continue;
-    let cells: string[];
     try {
-      cells = cellsOfGeometry(area.geometry, res);
+      for (const c of cellsOfGeometry(area.geometry, res, FLAGS.containmentCenter)) candidates.add(c);
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      return err(
-        new DomainError('CITY_INVALID', `area ${area.id}: its geometry cannot be gridded: ${why}`, { area: area.id }),
-      );
+      return err(ungriddable(area.id, e));
     }
-    const own: CellId[] = [];
-    for (const cell of cells) {
-      const other = leafOfCell.get(cell);
-      if (other === area.id) continue;
-      if (other !== undefined) {
-        const message = `cell ${cell} falls in both ${other} and ${area.id}`;
-        return err(new DomainError('GRID_OVERLAP', message, { cell, areas: [other, area.id] }));
-      }
-      leafOfCell.set(cell, area.id);
-      own.push(cell as CellId);
-    }
-    leafCells.set(area.id, own);
   }
-
-  const paths = new Map<AreaId, readonly AreaId[]>();
-  const subtreeCells = new Map<AreaId, readonly CellId[]>();
-  const subtreeLeaves = new Map<AreaId, readonly AreaId[]>();
-  const visit = (id: AreaId, path: readonly AreaId[]): void => {
-    const here = Object.freeze([...path, id]);
-    paths.set(id, here);
-    const area = city.areas.get(id);
-    const children = area?.children ?? [];
-    for (const child of children) visit(child, here);
-    if (children.length === 0) {
-      subtreeCells.set(id, Object.freeze(leafCells.get(id) ?? []));
-      subtreeLeaves.set(id, Object.freeze([id]));
-    } else {
-      subtreeCells.set(id, Object.freeze(children.flatMap((c) => subtreeCells.get(c) ?? [])));
-      subtreeLeaves.set(id, Object.freeze(children.flatMap((c) => subtreeLeaves.get(c) ?? [])));
+  for (const area of city.areas.values()) {
+    try {
+      const flag = area.children.length > 0 ? FLAGS.containmentCenter : FLAGS.containmentOverlapping;
+      for (const c of cellsOfGeometry(area.geometry, res, flag)) candidates.add(c);
+    } catch (e) {
+      return err(ungriddable(area.id, e));
     }
-  };
-  visit(city.root, []);
-  const all = subtreeCells.get(city.root) ?? [];
+  }
+  const decided = assignCellsWithPolicy(
+    [...candidates].map((c) => h3CellSample(c, 2)),
+    geometries,
+    spec.policy,
+    { maxNearestM: spec.policy.maxNearestM, inCity: upperAreaTest(city) },
+  );
+  const leafIndexOf = decided.leafOf;
+  const leafOfCell = new Map<string, AreaId>();
+  const leafCells = new Map<AreaId, CellId[]>(ids.map((id) => [id, []]));
+  for (const [cell, leaf] of leafIndexOf) {
+    const id = ids[leaf] as AreaId;
+    leafOfCell.set(cell, id);
+    leafCells.get(id)?.push(cell as CellId);
+  }
+  const problems = toGridProblems(decided.problems, ids, spec);
+  const h = buildHierarchy(city, leafCells);
   const none: readonly never[] = Object.freeze([]);
+  const pathOfLeaf = (leaf: AreaId) => h.paths.get(leaf) ?? [leaf];
+  const outside = (lon: number, lat: number) =>
+    err(new DomainError('INGEST_OUTSIDE_CITY', `(${lon}, ${lat}) lies outside the city`, { lon, lat }));
+  const valid = (lon: number, lat: number) =>
+    Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+  const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
 
   return ok({
+    kind: 'h3',
     resolution: res,
-    cellCount: all.length,
+    cellCount: h.all.length,
     assign(lon: number, lat: number): Result<Assignment> {
-      if (Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
-        const cell = latLngToCell(lat, lon, res) as CellId;
-        const leaf = leafOfCell.get(cell);
-        if (leaf !== undefined) return ok({ cell, path: paths.get(leaf) ?? [leaf] });
+      if (!valid(lon, lat)) return outside(lon, lat);
+      const cell = latLngToCell(lat, lon, res) as CellId;
+      if (locate) {
+        const leaf = locate(lon, lat, leafIndexOf.get(cell));
+        return leaf === undefined ? outside(lon, lat) : ok({ cell, path: pathOfLeaf(ids[leaf] as AreaId) });
       }
-      return err(new DomainError('INGEST_OUTSIDE_CITY', `(${lon}, ${lat}) lies outside the city`, { lon, lat }));
+      const leaf = leafOfCell.get(cell);
+      return leaf === undefined ? outside(lon, lat) : ok({ cell, path: pathOfLeaf(leaf) });
     },
     leafOf: (cell) => leafOfCell.get(cell),
-    pathOf: (area) => paths.get(area) ?? none,
-    cellsOf: (area) => subtreeCells.get(area) ?? none,
-    leavesOf: (area) => subtreeLeaves.get(area) ?? none,
-    allCells: () => all,
+    pathOf: (area) => h.paths.get(area) ?? none,
+    cellsOf: (area) => h.subtreeCells.get(area) ?? none,
+    leavesOf: (area) => h.subtreeLeaves.get(area) ?? none,
+    allCells: () => h.all,
     boundary: (cell) => cellToBoundary(cell, true),
     centre(cell) {
       const [lat, lon] = cellToLatLng(cell);
       return [lon, lat];
     },
+    neighbours(cell, k) {
+      if (!leafOfCell.has(cell) || !(k >= 1)) return none;
+      return gridDisk(cell, Math.floor(k)).filter((c) => c !== cell && leafOfCell.has(c)) as CellId[];
+    },
+    problems: () => problems,
   });
 }
 
-/** The cells whose centres lie in a Polygon or MultiPolygon, in GeoJSON [lon, lat] order. */
-function cellsOfGeometry(geometry: AreaGeometry | undefined, res: number): string[] {
+const FLAGS = POLYGON_TO_CELLS_FLAGS;
+
+/** The cells of a Polygon or MultiPolygon in GeoJSON [lon, lat] order: centre inside, or overlapping. */
+function cellsOfGeometry(geometry: AreaGeometry | undefined, res: number, flag: string): string[] {
   if (!geometry) return [];
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  return polygons.flatMap((rings) => polygonToCells(rings, res, true));
+  if (flag === FLAGS.containmentCenter) return polygons.flatMap((rings) => polygonToCells(rings, res, true));
+  return polygons.flatMap((rings) => polygonToCellsExperimental(rings, res, flag, true));
+}
+
+function ungriddable(area: AreaId, e: unknown): DomainError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new DomainError('CITY_INVALID', `area ${area}: its geometry cannot be gridded: ${why}`, { area });
 }

@@ -12,6 +12,7 @@ import { installErrorHandlers, sendError } from './errors.ts';
 import { installSecurityHeaders } from './headers.ts';
 import { open311GetRoutes } from './open311/get-requests.ts';
 import { open311Routes, parseForm } from './open311/requests.ts';
+import { installOpenApi } from './openapi.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
@@ -85,6 +86,8 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
     }
   });
 
+  // Before any route, so that the OpenAPI document sees them all.
+  await installOpenApi(app);
   app.get('/health', async () => ({ status: 'ok', city: rt.city.id, cells: rt.grid.cellCount }));
 
   const secureCookies = opts.secureCookies ?? process.env.GRIDLOOP_INSECURE_COOKIES !== '1';

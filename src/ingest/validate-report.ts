@@ -1,3 +1,4 @@
+import { maskContacts } from '../access/redact.ts';
 import type { City } from '../city/city.ts';
 import type { Grid } from '../grid/types.ts';
 import type { AreaId, EpochMs, ReportId, ServiceCode } from '../shared/brand.ts';
@@ -100,8 +101,10 @@ export function validateReport(rec: unknown, ctx: ReportContext): Report | Probl
     lat,
     cell: assigned.value.cell,
     area: path[path.length - 1] as AreaId,
-    description,
-    address,
+    // Reporters sometimes type their e-mail or phone into the text: it is masked before anything is stored, so
+    // contact details live only in the encrypted vault (DESIGN.md §8).
+    description: description === undefined ? undefined : maskContacts(description),
+    address: address === undefined ? undefined : maskContacts(address),
     mediaUrl,
     requestedAt,
     receivedAt: ctx.now,

@@ -148,6 +148,33 @@ if (!up) {
       }
     });
 
+    test('a key another writer commits while a batch is in flight counts as a duplicate, not an error', async () => {
+      const s = await open();
+      const other = await admin.connect();
+      try {
+        await s.readings.writeReadings([reading('aq-1', 'pm25', T0, 1)], []);
+        await other.query('BEGIN');
+        await other.query(
+          `INSERT INTO ${s.schema}.readings (sensor, metric, ts, value)
+           SELECT s.key, m.key, $1, 99 FROM ${s.schema}.sensors s, ${s.schema}.metrics m`,
+          [T0 + 1],
+        );
+        const write = s.readings.writeReadings(
+          [reading('aq-1', 'pm25', T0 + 1, 5), reading('aq-1', 'pm25', T0 + 2, 6)],
+          [],
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        await other.query('COMMIT');
+        assert.deepEqual([...(await write)], [0, 1]);
+        assert.deepEqual(await s.readings.rollups(CELL_A, 'pm25', 0, T0 * 2), [
+          { bucket: T0, count: 2, sum: 7, min: 1, max: 6 },
+        ]);
+      } finally {
+        other.release();
+        await s.close();
+      }
+    });
+
     test('readings are partitioned by month; retention drops old partitions, and a stale process recovers', async () => {
       const a = await open();
       const b = await openPostgresStore(URL, { schema: a.schema, maxConnections: 2, settings });

@@ -138,6 +138,39 @@ const ROUTES: Record<string, RouteSpec> = {
     kind: 'global',
     request: (c) => ({ method: 'GET', url: `/api/v1/grid/assign?lon=${c.lonLatA[0]}&lat=${c.lonLatA[1]}` }),
   },
+  'GET /api/v1/areas/:id': {
+    role: 'public',
+    kind: 'global',
+    request: (c) => ({ method: 'GET', url: `/api/v1/areas/${c.areaA}` }),
+  },
+  'GET /api/v1/areas/:id/cells.geojson': {
+    role: 'public',
+    kind: 'global',
+    request: (c) => ({ method: 'GET', url: `/api/v1/areas/${c.areaA}/cells.geojson` }),
+  },
+  'GET /api/v1/cells/:id': {
+    role: 'public',
+    kind: 'global',
+    request: (c) => ({ method: 'GET', url: `/api/v1/cells/${srv.rt.grid.cellsOf(c.areaA)[0]}` }),
+  },
+  'GET /api/v1/cells/:id/neighbours': {
+    role: 'public',
+    kind: 'global',
+    request: (c) => ({ method: 'GET', url: `/api/v1/cells/${srv.rt.grid.cellsOf(c.areaA)[0]}/neighbours?k=2` }),
+  },
+  'GET /api/v1/zones': { role: 'public', kind: 'global', request: () => ({ method: 'GET', url: '/api/v1/zones' }) },
+  'GET /api/v1/zones.geojson': {
+    role: 'public',
+    kind: 'global',
+    request: () => ({ method: 'GET', url: '/api/v1/zones.geojson' }),
+  },
+  // Filtered to the caller's scope (gaps elsewhere are not shown), but it names no object of district A, so it is
+  // checked as global here; test/e2e/grid-api.test.ts checks the scoping.
+  'GET /api/v1/coverage': {
+    role: 'analyst',
+    kind: 'global',
+    request: () => ({ method: 'GET', url: '/api/v1/coverage' }),
+  },
   'GET /open311/v2/requests.json': {
     role: 'public',
     kind: 'global',

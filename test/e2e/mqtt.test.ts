@@ -3,8 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { type MqttCounters, type MqttSource, startMqttSource } from '../../src/adapters/mqtt/source.ts';
-import { requireService, tcpOpen } from '../helpers/nats-cluster.ts';
+import { tcpProbe } from '../helpers/nats-cluster.ts';
 import { startServer } from '../helpers/server.ts';
+import { requireService } from '../helpers/services.ts';
 
 /**
  * The MQTT source against the real Mosquitto on 127.0.0.1:1883, fed by the real `mosquitto_pub`: single readings,
@@ -40,15 +41,7 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms 
 const balanced = (c: MqttCounters) => c.received === c.stored + c.quarantined + c.duplicate;
 
 test('MQTT source with the real Mosquitto and mosquitto_pub', { timeout: 60_000 }, async (t) => {
-  if (
-    !(await requireService(
-      t,
-      'Mosquitto',
-      await tcpOpen(HOST, PORT),
-      "'mosquitto -d -c /etc/mosquitto/mosquitto.conf'",
-    ))
-  )
-    return;
+  if (!(await requireService(t, 'Mosquitto', () => tcpProbe(HOST, PORT)))) return;
   const srv = await startServer({ listen: false });
   const prefix = `gridloop-test/${randomBytes(6).toString('hex')}`;
   const clientId = `gridloop-test-${randomBytes(6).toString('hex')}`;
@@ -56,12 +49,14 @@ test('MQTT source with the real Mosquitto and mosquitto_pub', { timeout: 60_000 
   let pauseMs = 0;
   const pause = () => new Promise((r) => setTimeout(r, pauseMs));
   const ingest = {
-    ingestLines: async (lines: readonly string[], source: string) => (
-      await pause(), srv.rt.ingest.ingestLines(lines, source)
-    ),
-    ingestRecords: async (records: readonly unknown[], source: string) => (
-      await pause(), srv.rt.ingest.ingestRecords(records, source)
-    ),
+    async ingestLines(lines: readonly string[], source: string) {
+      await pause();
+      return srv.rt.ingest.ingestLines(lines, source);
+    },
+    async ingestRecords(records: readonly unknown[], source: string) {
+      await pause();
+      return srv.rt.ingest.ingestRecords(records, source);
+    },
   };
   const open = (): MqttSource =>
     startMqttSource({ url: URL, ingest, topics: [`${prefix}/#`], clientId, onError: () => {} });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { type NatsWorker, startNatsWorker } from '../../src/adapters/nats/worker.ts';
+import { natsSink } from '../../src/adapters/nats/sink.ts';
 import {
   connectNats,
   READINGS_STREAM,
@@ -13,9 +13,11 @@ import {
   SOURCE_HEADER,
   setupReadingsStream,
 } from '../../src/adapters/nats/stream.ts';
+import { type NatsWorker, startNatsWorker } from '../../src/adapters/nats/worker.ts';
 import { DEMO_CITY_DIR } from '../../src/cli/paths.ts';
 import { createRuntime } from '../../src/runtime.ts';
-import { natsServerInstalled, requireService, startNatsCluster } from '../helpers/nats-cluster.ts';
+import { natsServerInstalled, startNatsCluster } from '../helpers/nats-cluster.ts';
+import { requireService } from '../helpers/services.ts';
 
 /**
  * Nothing is lost on a JetStream cluster: three nats-server nodes on loopback, an R3 work-queue stream holding N
@@ -42,7 +44,7 @@ async function retry<T>(what: string, f: () => Promise<T>, ms = 20_000): Promise
 test(`JetStream cluster: ${N} readings, two workers, a node killed, exactly ${N} stored`, {
   timeout: 170_000,
 }, async (t) => {
-  if (!(await requireService(t, 'nats-server', natsServerInstalled(), "Debian's nats-server package"))) return;
+  if (!(await requireService(t, 'nats-server', natsServerInstalled))) return;
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const lap = (name: string) => {
@@ -88,7 +90,7 @@ test(`JetStream cluster: ${N} readings, two workers, a node killed, exactly ${N}
       // Each worker's own connection, starting from a different node.
       const nc = await connectNats([...servers.slice(w), ...servers.slice(0, w)], `test-worker-${w}`);
       conns.push(nc);
-      workers.push(startNatsWorker({ nc, ingest: rt.ingest, maxMessages: 8, onError: () => {} }));
+      workers.push(startNatsWorker({ nc, ingestFor: () => rt.ingest, maxMessages: 8, onError: () => {} }));
     }
     const stored = () => rt.stores.readings.countReadings();
     while ((await stored()) < N / 3) await sleep(50);
@@ -122,6 +124,60 @@ test(`JetStream cluster: ${N} readings, two workers, a node killed, exactly ${N}
     for (const w of workers) await w.stop().catch(() => {});
     for (const c of conns) await c.close().catch(() => {});
     await cluster.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('serve → stream → worker: NDJSON in 1 MB chunks and records, bad lines quarantined', {
+  timeout: 60_000,
+}, async (t) => {
+  if (!(await requireService(t, 'nats-server', natsServerInstalled))) return;
+  const server = await startNatsCluster(1);
+  const dataDir = mkdtempSync(join(tmpdir(), 'gridloop-nats-test-'));
+  const rt = await createRuntime({ cityDir: DEMO_CITY_DIR, dataDir, jobIntervalMs: 0 });
+  const nc = await connectNats(server.servers, 'test');
+  let worker: NatsWorker | undefined;
+  try {
+    await retry('stream setup', () => setupReadingsStream(nc));
+    const sink = natsSink(nc);
+    const base = Date.now() - 86_400_000;
+    const line = (i: number) =>
+      JSON.stringify({ sensor: 'aq-001', metric: 'pm25', value: 12.5, ts: new Date(base + i * 1000).toISOString() });
+    const lines = Array.from({ length: 30_000 }, (_, i) => line(i));
+    lines.splice(5, 0, 'garbage', '');
+    const text = `${lines.join('\n')}\n`;
+    assert.ok(text.length > 2 * 1_000_000, 'the body needs several chunks');
+    assert.deepEqual(await sink.acceptNdjson(text, 'http'), { queued: true, received: 30_001 });
+    const records = [JSON.parse(line(0)), JSON.parse(line(40_000)), 42, { sensor: 'nope' }];
+    assert.deepEqual(await sink.acceptRecords(records, 'http'), { queued: true, received: 4 });
+    // A token scoped elsewhere may not feed aq-001: its reading is quarantined by the worker, as it would be directly.
+    const aqPath = rt.grid.pathOf(rt.sensors.get('aq-001')!.area);
+    const elsewhere = [...rt.city.areas.keys()].find((a) => !aqPath.includes(a))!;
+    assert.deepEqual(await sink.acceptNdjson(line(50_000), 'http', elsewhere), { queued: true, received: 1 });
+    const jsm = await jetstreamManager(nc);
+    assert.equal((await jsm.streams.info(READINGS_STREAM)).state.messages, 5, '3 chunks + 1 + 1');
+
+    worker = startNatsWorker({
+      nc,
+      ingestFor: (scope) => (scope === undefined ? rt.ingest : rt.ingestFor(scope)),
+      onError: () => {},
+    });
+    const expected = 30_000 + 1;
+    const end = Date.now() + 30_000;
+    while (worker.counters.received < 30_006) {
+      assert.ok(Date.now() < end, JSON.stringify(worker.counters));
+      await sleep(50);
+    }
+    const c = worker.counters;
+    assert.equal(c.received, c.stored + c.quarantined + c.duplicate);
+    assert.deepEqual([c.stored, c.quarantined, c.duplicate], [expected, 4, 1]);
+    assert.equal(await rt.stores.readings.countReadings(), expected);
+    await retry('acked', async () => assert.equal((await jsm.streams.info(READINGS_STREAM)).state.messages, 0));
+  } finally {
+    await worker?.stop();
+    await nc.close();
+    await rt.close();
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -230,6 +230,52 @@ describe('public statistics', () => {
   });
 });
 
+describe('public statistics, k = 1 (GRIDLOOP_PUBLIC_K)', () => {
+  test('opened, closed, and closed on time (never marked overdue) per district and category', async () => {
+    const saved = process.env.GRIDLOOP_PUBLIC_K;
+    process.env.GRIDLOOP_PUBLIC_K = '1';
+    let now = Date.now();
+    const own = await startServer({ listen: false, clock: () => now });
+    try {
+      const { rt } = own;
+      const district = [...rt.city.areas.values()].find((a) => a.parent === rt.city.root)!.id;
+      const code = [...rt.city.categories.keys()][0] as ServiceCode;
+      const [lon, lat] = rt.grid.centre(rt.grid.cellsOf(district)[0]!);
+      const fileOne = async () => {
+        const s = await rt.ingest.fileReports([{ service_code: code, lat: String(lat), long: String(lon) }], 'test');
+        return (await rt.cases.list({ reportId: s.ids[0] as ReportId, limit: 1 }))[0]!.id;
+      };
+      const late = await fileOne();
+      now += 400 * 24 * 3_600_000; // far past any stage deadline
+      assert.ok(
+        (await rt.cases.sweepOverdue()).some((c) => c.id === late),
+        'marked overdue',
+      );
+      const onTime = await fileOne();
+      await fileOne(); // stays open
+      const close = ['register', 'dispatch', 'start', 'resolve', 'verify', 'close'];
+      await drive(rt, late, close);
+      await drive(rt, onTime, close);
+      const r = await own.app.inject({ method: 'GET', url: '/api/public/stats?period=30d' });
+      assert.equal(r.statusCode, 200, r.body);
+      const s = r.json();
+      assert.equal(s.k, 1);
+      const cell = s.districts
+        .find((x: { id: string }) => x.id === district)
+        .categories.find((x: { code: string }) => x.code === code);
+      // The late case was opened 400 days ago, outside the period; both closings fall inside it.
+      assert.deepEqual(cell.opened, { count: 2, suppressed: false });
+      assert.deepEqual(cell.closed, { count: 2, suppressed: false });
+      assert.deepEqual(cell.closedOnTime, { count: 1, suppressed: false });
+      assert.deepEqual(s.city.total.closedOnTime, { count: 1, suppressed: false });
+    } finally {
+      if (saved === undefined) delete process.env.GRIDLOOP_PUBLIC_K;
+      else process.env.GRIDLOOP_PUBLIC_K = saved;
+      await own.stop();
+    }
+  });
+});
+
 describe('no sign-in needed', () => {
   test('anonymous callers reach every public route', async () => {
     for (const url of [

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
@@ -19,18 +18,6 @@ export function tcpOpen(host: string, port: number): Promise<boolean> {
     s.once('error', () => done(false));
     s.connect(port, host, () => done(true));
   });
-}
-
-/**
- * Skips the test with a notice saying how to start the service when it is not there, and fails under CI=true.
- * (Stand-in until test/helpers/services.ts `requireService` exists.)
- */
-export async function requireService(t: TestContext, name: string, ok: boolean, howTo: string): Promise<boolean> {
-  if (ok) return true;
-  const msg = `${name} is not available: start it with ${howTo}`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  t.skip(msg);
-  return false;
 }
 
 /** A free TCP port on 127.0.0.1 (closed again, so the caller can bind it). */
@@ -62,7 +49,7 @@ export interface NatsCluster {
 }
 
 /**
- * Starts `size` nats-server nodes as one JetStream cluster on loopback, on free ports with temporary store folders,
+ * Starts `size` nats-server nodes as one JetStream cluster on loopback (one node: a standalone server), on free ports with temporary store folders,
  * and waits until every node accepts clients. stop() kills them and removes the folders.
  */
 export async function startNatsCluster(size = 3): Promise<NatsCluster> {
@@ -74,7 +61,17 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     const name = `n${i + 1}`;
     const port = ports[i] as number;
     const args = ['-a', '127.0.0.1', '-p', String(port), '-n', name, '-js', '-sd', join(dir, name)];
-    args.push('--cluster_name', 'gridloop-test', '-cluster', `nats://127.0.0.1:${ports[size + i]}`, '-routes', routes);
+    // One node runs standalone; more form a cluster.
+    if (size > 1) {
+      args.push(
+        '--cluster_name',
+        'gridloop-test',
+        '-cluster',
+        `nats://127.0.0.1:${ports[size + i]}`,
+        '-routes',
+        routes,
+      );
+    }
     const proc = spawn(NATS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr?.resume();
     nodes.push({ name, port, url: `nats://127.0.0.1:${port}`, proc });
@@ -108,4 +105,12 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   };
 }
 
-export const natsServerInstalled = (): boolean => existsSync(NATS_SERVER);
+/** A probe for test/helpers/services.ts requireService: throws unless the nats-server binary is installed. */
+export async function natsServerInstalled(): Promise<void> {
+  if (!existsSync(NATS_SERVER)) throw new Error(`${NATS_SERVER} is missing (Debian package nats-server)`);
+}
+
+/** A probe for requireService: throws unless something accepts TCP connections on host:port. */
+export async function tcpProbe(host: string, port: number): Promise<void> {
+  if (!(await tcpOpen(host, port))) throw new Error(`nothing answers on ${host}:${port}`);
+}

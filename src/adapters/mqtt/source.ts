@@ -1,8 +1,13 @@
+import { hostname } from 'node:os';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Ingest } from '../../ingest/pipeline.ts';
-import { payloadBytes, type SplitPayload, splitPayload } from './payload.ts';
+import { holdPubacks, ingestMessages } from './batch.ts';
+import { payloadBytes } from './payload.ts';
 
 export const DEFAULT_MQTT_TOPIC = 'gridloop/readings/#';
+
+/** The client id a restarted source comes back under, so that the broker hands it its session. */
+export const defaultMqttClientId = (): string => process.env.GRIDLOOP_MQTT_CLIENT_ID ?? `gridloop-${hostname()}`;
 
 export interface MqttSourceOptions {
   /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
@@ -10,7 +15,10 @@ export interface MqttSourceOptions {
   readonly ingest: Pick<Ingest, 'ingestLines' | 'ingestRecords'>;
   /** Topic filters; default `gridloop/readings/#`. */
   readonly topics?: readonly string[];
-  /** Stable client id: the broker keeps the session (subscriptions and unacked QoS 1 messages) under it. */
+  /**
+   * Stable client id: the broker keeps the session (subscriptions and unacked QoS 1 messages) under it. Default
+   * env GRIDLOOP_MQTT_CLIENT_ID, else `gridloop-<hostname>`; replicas must each have their own.
+   */
   readonly clientId?: string;
   /** Messages held in memory before the source stops reading the socket. Default 10 000. */
   readonly maxQueuedMessages?: number;
@@ -77,7 +85,7 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
     paused: 0,
   };
   const options: IClientOptions = {
-    clientId: opts.clientId ?? `gridloop-${process.pid}`,
+    clientId: opts.clientId ?? defaultMqttClientId(),
     clean: false,
     protocolVersion: 5,
     // A v5 session ends at disconnect unless it has an expiry; a day covers any restart.
@@ -96,18 +104,8 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
   let closed = false;
   let idleWaiters: (() => void)[] = [];
 
-  // MQTT.js sends the PUBACK as soon as handleMessage calls back, and takes no next packet before that. To batch and
-  // still ack after the commit, hold the PUBACKs of queued messages and send them when their batch is stored.
-  const internal = client as unknown as {
-    _sendPacket?: (p: { cmd: string; messageId?: number }, cb?: () => void) => void;
-  };
-  const send = internal._sendPacket?.bind(client);
-  if (send !== undefined) {
-    internal._sendPacket = (packet, cb) => {
-      if (packet.cmd === 'puback' && packet.messageId !== undefined && held.has(packet.messageId)) cb?.();
-      else send(packet, cb);
-    };
-  }
+  const send = holdPubacks(client, held);
+  if (send === undefined) onError(new Error('MQTT.js internals changed: messages are acked on receipt, not on commit'));
 
   let readyResolve!: () => void;
   const ready = new Promise<void>((r) => {
@@ -164,7 +162,7 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
       }
       for (;;) {
         try {
-          await writeBatch(batch);
+          await ingestMessages(opts.ingest, batch, counters);
           break;
         } catch (e) {
           // The store failed: nothing of the batch is acked; retry it after a growing pause.
@@ -186,27 +184,6 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
     idleWaiters = [];
     for (const w of waiters) w();
     schedule();
-  }
-
-  async function writeBatch(batch: readonly Queued[]): Promise<void> {
-    const byTopic = new Map<string, SplitPayload>();
-    for (const m of batch) {
-      let split = byTopic.get(m.topic);
-      if (split === undefined) byTopic.set(m.topic, (split = { records: [], lines: [] }));
-      splitPayload(m.payload, split);
-    }
-    for (const [topic, split] of byTopic) {
-      const source = `mqtt:${topic}`;
-      if (split.records.length > 0) add(await opts.ingest.ingestRecords(split.records, source));
-      if (split.lines.length > 0) add(await opts.ingest.ingestLines(split.lines, source));
-    }
-  }
-
-  function add(s: { received: number; stored: number; quarantined: number; duplicate: number }): void {
-    counters.received += s.received;
-    counters.stored += s.stored;
-    counters.quarantined += s.quarantined;
-    counters.duplicate += s.duplicate;
   }
 
   const drain = (): Promise<void> =>

@@ -1,7 +1,7 @@
 import {
   AckPolicy,
-  type JetStreamManager,
   JetStreamApiError,
+  type JetStreamManager,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
@@ -15,6 +15,8 @@ export const READINGS_SUBJECT = 'gridloop.readings';
 export const WRITERS_CONSUMER = 'gridloop-writers';
 /** Header naming the ingest source of a message (`http`, `open311` …). */
 export const SOURCE_HEADER = 'Gridloop-Source';
+/** Header naming the area a scoped token may feed; the worker writes through that scope's pipeline. */
+export const SCOPE_HEADER = 'Gridloop-Scope';
 /** Largest payload we publish; the server's default max_payload is 1 MB and headers need room. */
 export const MAX_CHUNK_BYTES = 1_000_000;
 

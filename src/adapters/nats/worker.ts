@@ -1,11 +1,13 @@
 import { type Consumer, type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Ingest } from '../../ingest/pipeline.ts';
-import { READINGS_STREAM, SOURCE_HEADER, WRITERS_CONSUMER } from './stream.ts';
+import type { AreaId } from '../../shared/brand.ts';
+import { READINGS_STREAM, SCOPE_HEADER, SOURCE_HEADER, WRITERS_CONSUMER } from './stream.ts';
 
 export interface NatsWorkerOptions {
   readonly nc: NatsConnection;
-  readonly ingest: Pick<Ingest, 'ingestLines'>;
+  /** The pipeline for a message's scope header (undefined: the whole city); the runtime's `ingestFor`. */
+  readonly ingestFor: (scope: AreaId | undefined) => Pick<Ingest, 'ingestLines'>;
   /** Messages asked for in one pull. Each holds at most 1 MB, so this bounds memory too. Default 16. */
   readonly maxMessages?: number;
   /** How long one pull waits for messages. Default 1 s. */
@@ -63,13 +65,19 @@ export function startNatsWorker(opts: NatsWorkerOptions): NatsWorker {
   }
 
   async function write(msgs: readonly JsMsg[]): Promise<void> {
-    const bySource = new Map<string, string[]>();
+    const groups = new Map<string, { source: string; scope: AreaId | undefined; lines: string[] }>();
     for (const m of msgs) {
       counters.messages++;
       if (m.info.deliveryCount > 1) counters.redelivered++;
       const source = m.headers?.get(SOURCE_HEADER) || 'nats';
-      let lines = bySource.get(source);
-      if (lines === undefined) bySource.set(source, (lines = []));
+      const scope = (m.headers?.get(SCOPE_HEADER) || undefined) as AreaId | undefined;
+      const key = `${scope ?? ''}\u0000${source}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { source, scope, lines: [] };
+        groups.set(key, group);
+      }
+      const lines = group.lines;
       const text = decoder.decode(m.data);
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
@@ -78,8 +86,8 @@ export function startNatsWorker(opts: NatsWorkerOptions): NatsWorker {
       }
       if (start < text.length) lines.push(text.slice(start));
     }
-    for (const [source, lines] of bySource) {
-      const s = await opts.ingest.ingestLines(lines, source);
+    for (const { source, scope, lines } of groups.values()) {
+      const s = await opts.ingestFor(scope).ingestLines(lines, source);
       counters.received += s.received;
       counters.stored += s.stored;
       counters.quarantined += s.quarantined;

@@ -1,5 +1,13 @@
 import { canonicalJson, chainEntries, GENESIS_HEAD } from '../../access/audit-chain.ts';
-import type { AuditEntry, AuditHead, AuditInput, AuditLog, JsonObject, Sha256 } from '../../access/audit-types.ts';
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditHead,
+  AuditInput,
+  AuditLog,
+  JsonObject,
+  Sha256,
+} from '../../access/audit-types.ts';
 import { nodeSha256 } from '../node-crypto.ts';
 import { inTx, type Pool } from './db.ts';
 
@@ -72,5 +80,13 @@ export class PgAuditLog implements AuditLog {
 
   async head(): Promise<AuditHead | undefined> {
     return (await this.#pool.query<AuditHead>('SELECT seq, hash FROM audit_head WHERE id = 1')).rows[0];
+  }
+
+  async latest(action: AuditAction): Promise<AuditEntry | undefined> {
+    const { rows } = await this.#pool.query<AuditRow>(
+      'SELECT * FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT 1',
+      [action],
+    );
+    return rows[0] === undefined ? undefined : fromRow(rows[0]);
   }
 }

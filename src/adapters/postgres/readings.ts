@@ -13,39 +13,52 @@ const B = ROLLUP_BUCKET_MS;
 
 // Per connection, emptied at every commit or rollback; the CHECK fails the COPY itself on NaN or ±Infinity.
 const STAGE = `CREATE TEMP TABLE IF NOT EXISTS reading_stage (
-  idx integer NOT NULL, sensor integer NOT NULL, metric integer NOT NULL, cell text NOT NULL, ts bigint NOT NULL,
+  idx integer NOT NULL, sensor integer NOT NULL, metric integer NOT NULL, ts bigint NOT NULL,
   value double precision NOT NULL CHECK (value > '-Infinity' AND value < 'Infinity')
 ) ON COMMIT DELETE ROWS`;
 
-// One statement: insert the first of each key in the batch, skip keys already stored, fold exactly the new rows into
-// the rollups, and answer with the batch indexes that were stored. Rows are taken in key order so that concurrent
-// writers lock readings and rollups in the same order and cannot deadlock.
-const MERGE = `WITH ins AS (
-  INSERT INTO readings (sensor, metric, ts, value)
-  SELECT DISTINCT ON (sensor, metric, ts) sensor, metric, ts, value FROM reading_stage ORDER BY sensor, metric, ts, idx
-  ON CONFLICT DO NOTHING RETURNING sensor, metric, ts
-), fresh AS (
-  SELECT DISTINCT ON (s.sensor, s.metric, s.ts) s.idx, s.cell, s.metric, s.ts, s.value
-  FROM reading_stage s JOIN ins USING (sensor, metric, ts) ORDER BY s.sensor, s.metric, s.ts, s.idx
+// The first of each key in the batch, in key order (so that concurrent writers lock rows in one order and never
+// deadlock).
+const FIRSTS = `SELECT DISTINCT ON (sensor, metric, ts) idx, sensor, metric, ts, value FROM reading_stage
+  ORDER BY sensor, metric, ts, idx`;
+
+/**
+ * One statement stores the new rows, skips keys already stored, and folds exactly the new rows into the rollups (a
+ * reading's cell is its sensor's, which the batch has just registered). It answers with how many were stored. The
+ * fast form skips stored keys with an anti-join and a plain INSERT, about a fifth faster than ON CONFLICT here; a
+ * concurrent writer inserting the same key in between makes it fail with a unique violation, and the batch is then
+ * written again in the safe form, ON CONFLICT DO NOTHING.
+ */
+const merge = (safe: boolean) => `WITH ins AS (
+  INSERT INTO readings (sensor, metric, ts, value) SELECT sensor, metric, ts, value FROM (${FIRSTS}) f
+  ${
+    safe
+      ? 'ON CONFLICT DO NOTHING'
+      : 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.sensor = f.sensor AND r.metric = f.metric AND r.ts = f.ts)'
+  }
+  RETURNING sensor, metric, ts, value
 ), roll AS (
   INSERT INTO rollups AS r (cell, metric, bucket, count, sum, min, max)
-  SELECT cell, metric, ts - mod(mod(ts, ${B}) + ${B}, ${B}), count(*), sum(value), min(value), max(value)
-  FROM fresh GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  SELECT s.cell, i.metric, i.ts - mod(mod(i.ts, ${B}) + ${B}, ${B}), count(*), sum(i.value), min(i.value), max(i.value)
+  FROM ins i JOIN sensors s ON s.key = i.sensor GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (cell, metric, bucket) DO UPDATE SET count = r.count + excluded.count, sum = r.sum + excluded.sum,
     min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
 )
-SELECT idx FROM fresh`;
+SELECT count(*)::integer AS n FROM ins`;
+const MERGE_FAST = merge(false);
+const MERGE_SAFE = merge(true);
 
-const ESCAPE = /[\t\n\r\\]/;
-const copyText = (s: string): string =>
-  ESCAPE.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+// Only when some keys were stored before: which first-of-key rows did this transaction write? Rows it inserted carry
+// its own transaction id as xmin; rows found already there carry another's.
+const STORED_NOW = `SELECT f.idx FROM (${FIRSTS}) f JOIN readings r USING (sensor, metric, ts)
+  WHERE r.xmin = pg_current_xact_id()::xid`;
 
 /** The COPY text of a batch, in chunks of about 64 kB. */
 function* copyChunks(readings: readonly Reading[], sensors: Int32Array, metrics: Int32Array): Generator<string> {
   let chunk = '';
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i] as Reading;
-    chunk += `${i}\t${sensors[i]}\t${metrics[i]}\t${copyText(r.cell)}\t${r.ts}\t${r.value}\n`;
+    chunk += `${i}\t${sensors[i]}\t${metrics[i]}\t${r.ts}\t${r.value}\n`;
     if (chunk.length > 65_536) {
       yield chunk;
       chunk = '';
@@ -54,10 +67,24 @@ function* copyChunks(readings: readonly Reading[], sensors: Int32Array, metrics:
   if (chunk !== '') yield chunk;
 }
 
+/** The index of the first reading of each (sensor, metric, ts) key in the batch. */
+function firstOfKey(readings: readonly Reading[], sensors: Int32Array, metrics: Int32Array): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (let i = 0; i < readings.length; i++) {
+    const k = `${sensors[i]}:${metrics[i]}:${(readings[i] as Reading).ts}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(i);
+  }
+  return out;
+}
+
 /**
  * Readings on PostgreSQL, partitioned by month: COPY into a temporary staging table, then one INSERT … SELECT … ON
- * CONFLICT DO NOTHING RETURNING that stores the new rows, learns which they were and maintains the rollups, all in the
- * batch's transaction with its quarantine rows. Sensor and metric keys are cached once their transaction commits.
+ * CONFLICT DO NOTHING RETURNING that stores the new rows and maintains the rollups from exactly those, all in the
+ * batch's transaction with its quarantine rows. When every first-of-key reading was stored (the usual case), the flags
+ * follow from the count; otherwise one more query asks which rows this transaction wrote. Sensor and metric keys are cached once their transaction commits.
  */
 export class PgReadingStore implements ReadingStore {
   readonly #pool: Pool;
@@ -71,16 +98,23 @@ export class PgReadingStore implements ReadingStore {
 
   async writeReadings(readings: readonly Reading[], quarantine: readonly QuarantineEntry[]): Promise<Uint8Array> {
     try {
-      return await this.#writeOnce(readings, quarantine);
+      return await this.#writeOnce(readings, quarantine, false);
     } catch (e) {
+      const err = e as { code?: string; table?: string };
+      // A concurrent writer stored one of our keys first: write the batch again, skipping conflicts row by row.
+      if (err.code === '23505' && err.table?.startsWith('readings')) return this.#writeOnce(readings, quarantine, true);
       // Another process's retention may have dropped a partition this one still believes in: forget and retry once.
-      if ((e as { code?: string }).code !== '23514' || !/no partition/.test(String(e))) throw e;
+      if (err.code !== '23514' || !/no partition/.test(String(e))) throw e;
       this.#months.clear();
-      return this.#writeOnce(readings, quarantine);
+      return this.#writeOnce(readings, quarantine, true);
     }
   }
 
-  async #writeOnce(readings: readonly Reading[], quarantine: readonly QuarantineEntry[]): Promise<Uint8Array> {
+  async #writeOnce(
+    readings: readonly Reading[],
+    quarantine: readonly QuarantineEntry[],
+    safe: boolean,
+  ): Promise<Uint8Array> {
     const flags = new Uint8Array(readings.length);
     if (readings.length > 0)
       await ensurePartitions(
@@ -92,13 +126,19 @@ export class PgReadingStore implements ReadingStore {
     await inTx(this.#pool, async (c) => {
       if (readings.length > 0) {
         const { sensors, metrics } = await this.#keys(c, readings, pending);
+        await c.query("SET LOCAL work_mem = '64MB'");
         await c.query(STAGE);
         await pipeline(
           Readable.from(copyChunks(readings, sensors, metrics)),
           c.query(copyFrom('COPY reading_stage FROM STDIN')),
         );
-        const res = await c.query<[number]>({ text: MERGE, rowMode: 'array' });
-        for (const row of res.rows) flags[row[0]] = 1;
+        const firsts = firstOfKey(readings, sensors, metrics);
+        const stored = (await c.query<{ n: number }>(safe ? MERGE_SAFE : MERGE_FAST)).rows[0]?.n ?? 0;
+        if (stored === firsts.length) for (const i of firsts) flags[i] = 1;
+        else if (stored > 0) {
+          const res = await c.query<[number]>({ text: STORED_NOW, rowMode: 'array' });
+          for (const row of res.rows) flags[row[0]] = 1;
+        }
       }
       await writeQuarantine(c, quarantine);
     });

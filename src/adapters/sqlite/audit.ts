@@ -1,5 +1,13 @@
 import { canonicalJson, chainEntries, GENESIS_HEAD } from '../../access/audit-chain.ts';
-import type { AuditEntry, AuditHead, AuditInput, AuditLog, JsonObject, Sha256 } from '../../access/audit-types.ts';
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditHead,
+  AuditInput,
+  AuditLog,
+  JsonObject,
+  Sha256,
+} from '../../access/audit-types.ts';
 import { nodeSha256 } from '../node-crypto.ts';
 import type { Db } from './db.ts';
 
@@ -30,6 +38,7 @@ export class SqliteAuditLog implements AuditLog {
   readonly #append: (inputs: readonly AuditInput[]) => AuditEntry[];
   readonly #list;
   readonly #head;
+  readonly #latest;
 
   constructor(db: Db, sha256: Sha256 = nodeSha256) {
     const insert = db.prepare(
@@ -39,6 +48,7 @@ export class SqliteAuditLog implements AuditLog {
     const setHead = db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1');
     this.#head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
     this.#list = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.#latest = db.prepare('SELECT * FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1');
     const tx = db.transaction((inputs: readonly AuditInput[]): AuditEntry[] => {
       const head = (this.#head.get() as AuditHead | undefined) ?? GENESIS_HEAD;
       const entries = chainEntries(head, inputs, sha256);
@@ -60,5 +70,10 @@ export class SqliteAuditLog implements AuditLog {
 
   async head(): Promise<AuditHead | undefined> {
     return this.#head.get() as AuditHead | undefined;
+  }
+
+  async latest(action: AuditAction): Promise<AuditEntry | undefined> {
+    const row = this.#latest.get(action);
+    return row === undefined ? undefined : fromRow(row as AuditRow);
   }
 }

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -9,6 +8,7 @@ import { nodeSha256 } from '../../adapters/node-crypto.ts';
 import { SqliteAuditLog } from '../../adapters/sqlite/audit.ts';
 import { type Db, openDb } from '../../adapters/sqlite/db.ts';
 import { resolveDataDir } from '../paths.ts';
+import { cliActor } from '../shared.ts';
 
 const PAGE = 1000;
 
@@ -19,14 +19,6 @@ function openExisting(dataOpt: string | undefined): Db | undefined {
   console.error(`gridloop: no database at ${path}`);
   process.exitCode = 1;
   return undefined;
-}
-
-function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
 }
 
 async function writeLine(out: Writable, line: string): Promise<void> {

@@ -8,7 +8,7 @@ import { type FileFormat, importFile } from '../../adapters/import-file.ts';
 import { checkMapping, type ImportKind, type Mapping } from '../../ingest/mapping.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { resolveDataDir } from '../paths.ts';
-import { type RuntimeFlags, withRuntime, withRuntimeFlags } from './user.ts';
+import { type RuntimeFlags, withRuntime, withRuntimeFlags } from '../shared.ts';
 
 interface ImportFlags extends RuntimeFlags {
   format?: string;

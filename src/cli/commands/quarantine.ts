@@ -5,7 +5,7 @@ import type { QuarantineStore } from '../../ingest/ports.ts';
 import type { StoredQuarantineEntry } from '../../ingest/types.ts';
 import { toIso } from '../../shared/clock.ts';
 import { DomainError } from '../../shared/errors.ts';
-import { type RuntimeFlags, withRuntime, withRuntimeFlags } from './user.ts';
+import { type RuntimeFlags, withRuntime, withRuntimeFlags } from '../shared.ts';
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 const PAGE = 1000;

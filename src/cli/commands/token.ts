@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AreaId } from '../../shared/brand.ts';
 import { toIso } from '../../shared/clock.ts';
 import { DomainError } from '../../shared/errors.ts';
-import { cliActor, orThrow, parseRole, type RuntimeFlags, withRuntime, withRuntimeFlags } from './user.ts';
+import { cliActor, orThrow, parseRole, type RuntimeFlags, withRuntime, withRuntimeFlags } from '../shared.ts';
 
 /** `gridloop token create|list|revoke`: API tokens for machines. The token is shown once; only its hash is stored. */
 export function tokenCommand(program: Command): void {

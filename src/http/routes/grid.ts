@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
 import type { AreaId } from '../../shared/brand.ts';
 import { sendError } from '../errors.ts';
+import { coverageRoutes } from './coverage.ts';
+import { gridDetailRoutes } from './grid-detail.ts';
+import { AreaFeatures, AreaTreeReply, AssignReply, CellFeatures, CityReply, ErrorReply } from './grid-schemas.ts';
 
 const AreasGeoQuery = T.Object({ level: T.Optional(T.String({ maxLength: 64 })) }, { additionalProperties: false });
 const AssignQuery = T.Object(
@@ -10,7 +13,12 @@ const AssignQuery = T.Object(
   { additionalProperties: false },
 );
 
-/** The city, its area tree, its cells and area outlines as GeoJSON for the map, and point → cell assignment. */
+const GEOJSON = 'application/geo+json';
+
+/**
+ * The city, its area tree, its cells and area outlines as GeoJSON for the map, point → cell assignment, and (in
+ * grid-detail.ts) one area, one cell, neighbours and zones, and (in coverage.ts) the coverage report.
+ */
 export function gridRoutes(app: FastifyInstance, rt: Runtime): void {
   const { city, grid } = rt;
   let cellsGeoJson: string | undefined;
@@ -32,7 +40,7 @@ export function gridRoutes(app: FastifyInstance, rt: Runtime): void {
     return [w, s, e, n];
   };
 
-  app.get('/api/v1/city', { config: { role: 'public' } }, async () => {
+  app.get('/api/v1/city', { schema: { response: { 200: CityReply } }, config: { role: 'public' } }, async () => {
     bbox ??= computeBbox();
     return {
       id: city.id,
@@ -50,7 +58,8 @@ export function gridRoutes(app: FastifyInstance, rt: Runtime): void {
     };
   });
 
-  app.get('/api/v1/cells.geojson', { config: { role: 'public' } }, async (_req, reply) => {
+  const cellsSchema = { produces: [GEOJSON], response: { 200: CellFeatures } };
+  app.get('/api/v1/cells.geojson', { schema: cellsSchema, config: { role: 'public' } }, async (_req, reply) => {
     cellsGeoJson ??= JSON.stringify({
       type: 'FeatureCollection',
       features: grid.allCells().map((cell) => ({
@@ -59,12 +68,15 @@ export function gridRoutes(app: FastifyInstance, rt: Runtime): void {
         geometry: { type: 'Polygon', coordinates: [grid.boundary(cell)] },
       })),
     });
-    return reply.type('application/geo+json').send(cellsGeoJson);
+    return reply.type(GEOJSON).send(cellsGeoJson);
   });
 
   app.get<{ Querystring: Static<typeof AreasGeoQuery> }>(
     '/api/v1/areas.geojson',
-    { schema: { querystring: AreasGeoQuery }, config: { role: 'public' } },
+    {
+      schema: { querystring: AreasGeoQuery, produces: [GEOJSON], response: { 200: AreaFeatures } },
+      config: { role: 'public' },
+    },
     async (req, reply) => {
       const features = [...city.areas.values()]
         .filter((a) => a.geometry !== undefined && (req.query.level === undefined || a.level === req.query.level))
@@ -73,11 +85,11 @@ export function gridRoutes(app: FastifyInstance, rt: Runtime): void {
           properties: { id: a.id, name: a.name, level: a.level },
           geometry: a.geometry,
         }));
-      return reply.type('application/geo+json').send({ type: 'FeatureCollection', features });
+      return reply.type(GEOJSON).send(JSON.stringify({ type: 'FeatureCollection', features }));
     },
   );
 
-  app.get('/api/v1/areas', { config: { role: 'public' } }, async () => {
+  app.get('/api/v1/areas', { schema: { response: { 200: AreaTreeReply } }, config: { role: 'public' } }, async () => {
     const node = (id: AreaId): unknown => {
       const a = city.areas.get(id)!;
       return { id: a.id, name: a.name, level: a.level, cells: grid.cellsOf(id).length, children: a.children.map(node) };
@@ -87,11 +99,17 @@ export function gridRoutes(app: FastifyInstance, rt: Runtime): void {
 
   app.get<{ Querystring: Static<typeof AssignQuery> }>(
     '/api/v1/grid/assign',
-    { schema: { querystring: AssignQuery }, config: { role: 'public' } },
+    {
+      schema: { querystring: AssignQuery, response: { 200: AssignReply, 400: ErrorReply, 422: ErrorReply } },
+      config: { role: 'public' },
+    },
     async (req, reply) => {
       const r = grid.assign(req.query.lon, req.query.lat);
       if (!r.ok) return sendError(reply, r.error);
       return { cell: r.value.cell, path: r.value.path };
     },
   );
+
+  gridDetailRoutes(app, rt);
+  coverageRoutes(app, rt);
 }

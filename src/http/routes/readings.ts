@@ -28,14 +28,18 @@ export function readingsRoutes(
       if (NDJSON_TYPES.includes(type)) {
         const text = req.body as string;
         if (text.trim() === '') return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The body is empty.'));
-        summary = await rt.ingestFor(req.principal.scope).ingestNdjson(text, 'http');
+        const accepted = await rt.sink.acceptNdjson(text, 'http', req.principal.scope);
+        if (accepted.queued) return reply.code(202).send({ received: accepted.received });
+        summary = accepted.summary;
       } else if (type === 'application/json') {
         const body = req.body;
         const records = Array.isArray(body) ? body : [body];
         if (records.length === 0) {
           return sendError(reply, new DomainError('INGEST_EMPTY_BODY', 'The array holds no records.'));
         }
-        summary = await rt.ingestFor(req.principal.scope).ingestRecords(records, 'http');
+        const accepted = await rt.sink.acceptRecords(records, 'http', req.principal.scope);
+        if (accepted.queued) return reply.code(202).send({ received: accepted.received });
+        summary = accepted.summary;
       } else {
         return sendError(
           reply,
