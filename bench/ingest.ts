@@ -1,5 +1,5 @@
 import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -9,81 +9,171 @@ import { importNdjsonFile } from '../src/adapters/import-file.ts';
 import { applyPragmas } from '../src/adapters/sqlite/db.ts';
 import type { City } from '../src/city/city.ts';
 import { buildGrid } from '../src/grid/index.ts';
-import { MAX_BATCH } from '../src/ingest/pipeline.ts';
-import { createRuntime } from '../src/runtime.ts';
+import { type Ingest, MAX_BATCH } from '../src/ingest/pipeline.ts';
+import { createRuntime, type Runtime } from '../src/runtime.ts';
 import { buildSensorRegistry, type SensorRegistry } from '../src/sensors/registry.ts';
 
-export const description = 'readings/s: raw better-sqlite3 insert, `gridloop import` of NDJSON, POST /api/v1/readings';
+export const description =
+  'readings/s and p50/p99 publish→stored: raw SQLite, import, HTTP, PostgreSQL (+COPY), MQTT, JetStream ×1/×2, 10M memory';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DEMO_CITY = join(ROOT, 'cities', 'demo');
+export const DEMO_CITY = join(ROOT, 'cities', 'demo');
 const APP_MODULE = join(ROOT, 'src', 'http', 'app.ts');
 const log = (msg: string) => process.stderr.write(`[bench ingest] ${msg}\n`);
 
 /** The same rows as the NDJSON file, as the raw baseline inserts them: integer keys, epoch ms, value. */
-interface Rows {
+export interface Rows {
   sensor: Int32Array;
   metric: Int32Array;
   ts: Float64Array;
   value: Float64Array;
 }
 
-export async function main(): Promise<void> {
+/** The parts `npm run bench -- ingest [PART…]` runs; with none named, all of them (`big` only with BENCH_BIG=1). */
+const PARTS = ['sqlite', 'postgres', 'mqtt', 'jetstream', 'big'] as const;
+type Part = (typeof PARTS)[number];
+
+/** A part that could not run (a service down, a switch off): reported in the JSON line, never a crash. */
+export interface Skipped {
+  readonly skipped: string;
+}
+
+export async function main(args: string[] = []): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 1_000_000);
   if (!Number.isSafeInteger(n) || n <= 0)
     throw new Error(`BENCH_N must be a positive integer, not ${process.env.BENCH_N}`);
+  const unknown = args.filter((a) => !(PARTS as readonly string[]).includes(a));
+  if (unknown.length > 0) throw new Error(`Unknown part(s) ${unknown.join(', ')}; there are ${PARTS.join(', ')}.`);
+  const parts = new Set<Part>(args.length > 0 ? (args as Part[]) : PARTS);
   const tmp = mkdtempSync(join(tmpdir(), 'gridloop-bench-'));
+  const load = loadavg().map((l) => Number(l.toFixed(2)));
+  const out: Record<string, unknown> = { bench: 'ingest', n, node: process.version, cores: cpus().length, load };
   try {
-    const city = await loadCity(DEMO_CITY);
-    const grid = buildGrid(city);
-    if (!grid.ok) throw grid.error;
-    const sensors = buildSensorRegistry(city, grid.value);
-    if (!sensors.ok) throw sensors.error;
-    const file = join(tmp, 'readings.ndjson');
-    log(`writing ${n} readings of ${sensors.value.size} sensors to ${file}`);
-    const rows = await generate(file, n, city, sensors.value);
-
-    log('raw better-sqlite3 insert');
-    const raw = rawInsert(join(tmp, 'raw.db'), rows);
-    log(`  ${Math.round(raw)} rows/s`);
-
-    log('gridloop import');
-    const imported = await importRate(file, join(tmp, 'import'), n);
-    log(`  ${Math.round(imported)} readings/s`);
-
-    let http: number | null = null;
-    let note: string | undefined;
-    if (existsSync(APP_MODULE)) {
-      log('POST /api/v1/readings');
-      http = await httpRate(file, join(tmp, 'http'), n);
-      log(`  ${Math.round(http)} readings/s`);
-    } else {
-      note = 'src/http/app.ts does not exist yet: the HTTP figure was skipped';
-      log(note);
-    }
-    console.log(
-      JSON.stringify({
-        bench: 'ingest',
-        n,
+    const feed = await prepareFeed(join(tmp, 'readings.ndjson'), n);
+    const { file } = feed;
+    if (parts.has('sqlite')) {
+      log('raw better-sqlite3 insert');
+      const raw = rawInsert(join(tmp, 'raw.db'), feed.rows);
+      log(`  ${Math.round(raw)} rows/s`);
+      log('gridloop import');
+      const imported = await importRate(feed, join(tmp, 'import'));
+      log(`  ${Math.round(imported.rate)} readings/s, p50 ${imported.p50_ms} ms, p99 ${imported.p99_ms} ms`);
+      let http: number | null = null;
+      if (existsSync(APP_MODULE)) {
+        log('POST /api/v1/readings');
+        http = await httpRate(file, join(tmp, 'http'), n);
+        log(`  ${Math.round(http)} readings/s`);
+      }
+      Object.assign(out, {
         raw_sqlite_rows_per_s: Math.round(raw),
-        import_readings_per_s: Math.round(imported),
+        import_readings_per_s: Math.round(imported.rate),
+        import_p50_ms: imported.p50_ms,
+        import_p99_ms: imported.p99_ms,
         http_readings_per_s: http === null ? null : Math.round(http),
-        import_vs_raw: Number((imported / raw).toFixed(3)),
-        node: process.version,
-        cores: cpus().length,
-        ...(note ? { note } : {}),
-      }),
+        import_vs_raw: Number((imported.rate / raw).toFixed(3)),
+      });
+    }
+    const run = async (part: Part, key: string, f: () => Promise<object>) => {
+      if (!parts.has(part)) return;
+      log(key);
+      try {
+        out[key] = await f();
+      } catch (e) {
+        out[key] = { skipped: `failed: ${(e as Error).message ?? e}` } satisfies Skipped;
+      }
+      log(`  ${JSON.stringify(out[key])}`);
+    };
+    await run('postgres', 'postgres', async () => (await import('./ingest-postgres.ts')).benchPostgres(feed));
+    await run('mqtt', 'mqtt', async () => (await import('./ingest-mqtt.ts')).benchMqtt(feed, join(tmp, 'mqtt')));
+    for (const workers of [1, 2]) {
+      await run('jetstream', `jetstream_${workers}`, async () =>
+        (await import('./ingest-jetstream.ts')).benchJetStream(feed, join(tmp, `js${workers}`), workers),
+      );
+    }
+    await run('big', 'big', async () =>
+      process.env.BENCH_BIG === '1'
+        ? (await import('./ingest-big.ts')).benchBig(tmp)
+        : ({ skipped: 'set BENCH_BIG=1 to import 10M readings and measure peak RSS' } satisfies Skipped),
     );
+    console.log(JSON.stringify(out));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The generated feed: the NDJSON file, its rows, and the row index of any (sensor, metric, ts). */
+export interface Feed {
+  readonly file: string;
+  readonly n: number;
+  readonly rows: Rows;
+  /** NDJSON line of row i, as in the file. */
+  line(i: number): string;
+  /** Row index of a reading, or -1. */
+  indexOf(sensor: string, metric: string, ts: number): number;
+}
+
+/** Writes the feed file of `n` readings for the demo city (see `generate`). */
+export async function prepareFeed(file: string, n: number): Promise<Feed> {
+  const city = await loadCity(DEMO_CITY);
+  const grid = buildGrid(city);
+  if (!grid.ok) throw grid.error;
+  const sensors = buildSensorRegistry(city, grid.value);
+  if (!sensors.ok) throw sensors.error;
+  log(`writing ${n} readings of ${sensors.value.size} sensors to ${file}`);
+  return generate(file, n, city, sensors.value);
+}
+
+/** Wall-clock milliseconds with sub-ms precision, comparable across worker threads. */
+export const stamp = (): number => performance.timeOrigin + performance.now();
+
+/** p50/p99 (ms, one decimal) of `stored - published` over the rows stored; also how many were. */
+export function latency(
+  published: Float64Array,
+  stored: Float64Array,
+): { p50_ms: number; p99_ms: number; count: number } {
+  const d: number[] = [];
+  for (let i = 0; i < stored.length; i++) if (stored[i]! > 0 && published[i]! > 0) d.push(stored[i]! - published[i]!);
+  const sorted = Float64Array.from(d).sort();
+  const q = (p: number) =>
+    sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return { p50_ms: Number(q(0.5).toFixed(1)), p99_ms: Number(q(0.99).toFixed(1)), count: sorted.length };
+}
+
+/**
+ * Stamps `stored[i]` when the store's write of row i completes (commit done), by wrapping the runtime's reading
+ * store: the same object the pipeline calls. `onWrite` sees each write's newly stored rows.
+ */
+export function stampStoreWrites(
+  rt: Runtime,
+  feed: Feed,
+  stored: Float64Array,
+  onWrite?: (rows: number[]) => void,
+): void {
+  const store = rt.stores.readings;
+  const write = store.writeReadings.bind(store);
+  store.writeReadings = async (readings, quarantine) => {
+    const flags = await write(readings, quarantine);
+    const now = stamp();
+    const rows: number[] = [];
+    for (let i = 0; i < readings.length; i++) {
+      if (flags[i] !== 1) continue;
+      const r = readings[i]!;
+      const idx = feed.indexOf(r.sensor, r.metric, r.ts);
+      if (idx >= 0) {
+        stored[idx] = now;
+        rows.push(idx);
+      }
+    }
+    onWrite?.(rows);
+    return flags;
+  };
 }
 
 /**
  * Every sensor reports each of its metrics once a minute, ending an hour ago, so readings interleave across sensors
  * as a live feed does. Values stay below every threshold rule of their metric, so the watcher raises no alerts.
  */
-async function generate(file: string, n: number, city: City, sensors: SensorRegistry): Promise<Rows> {
+async function generate(file: string, n: number, city: City, sensors: SensorRegistry): Promise<Feed> {
   const series: { sensor: string; key: number; metric: string; metricKey: number; lo: number; hi: number }[] = [];
   const metricKeys = new Map<string, number>();
   let key = 0;
@@ -122,7 +212,28 @@ async function generate(file: string, n: number, city: City, sensors: SensorRegi
     }
   }
   await new Promise<void>((resolve, reject) => out.end(chunk, (e?: Error | null) => (e ? reject(e) : resolve())));
-  return rows;
+  const seriesIndex = new Map(series.map((s, i) => [`${s.sensor}\u0000${s.metric}`, i]));
+  return {
+    file,
+    n,
+    rows,
+    line(i) {
+      const s = series[i % series.length] as (typeof series)[number];
+      return JSON.stringify({
+        sensor: s.sensor,
+        metric: s.metric,
+        value: rows.value[i],
+        ts: new Date(rows.ts[i] as number).toISOString(),
+      });
+    },
+    indexOf(sensor, metric, ts) {
+      const k = seriesIndex.get(`${sensor}\u0000${metric}`);
+      const step = (ts - start) / 60_000;
+      if (k === undefined || !Number.isInteger(step)) return -1;
+      const i = step * series.length + k;
+      return i < n ? i : -1;
+    },
+  };
 }
 
 /** The baseline: one prepared INSERT per row, 10,000 rows a transaction, into a table like gridloop's readings. */
@@ -147,15 +258,37 @@ function rawInsert(path: string, rows: Rows): number {
   return n / seconds;
 }
 
-/** What `gridloop import FILE` does: the full runtime (watch and cases subscribed) over a fresh store. */
-async function importRate(file: string, dataDir: string, n: number): Promise<number> {
-  const rt = await createRuntime({ cityDir: DEMO_CITY, dataDir, jobIntervalMs: 0 });
+/**
+ * What `gridloop import FILE` does: the full runtime (watch and cases subscribed) over a fresh store. Latency per
+ * reading: from its batch being handed to the pipeline to the store's write of it completing.
+ */
+export async function importRate(
+  feed: Feed,
+  dataDir: string,
+  extra: { databaseUrl?: string; databaseSchema?: string } = {},
+): Promise<{ rate: number; p50_ms: number; p99_ms: number }> {
+  const rt = await createRuntime({ cityDir: DEMO_CITY, dataDir, jobIntervalMs: 0, ...extra });
   try {
+    const published = new Float64Array(feed.n);
+    const stored = new Float64Array(feed.n);
+    let handedOver = 0;
+    stampStoreWrites(rt, feed, stored, (rows) => {
+      for (const i of rows) published[i] = handedOver;
+    });
+    const ingest: Ingest = {
+      ...rt.ingest,
+      ingestLines: (lines, source, first) => {
+        handedOver = stamp();
+        return rt.ingest.ingestLines(lines, source, first);
+      },
+    };
     const t0 = performance.now();
-    const s = await importNdjsonFile(file, rt.ingest, { source: 'bench' });
+    const s = await importNdjsonFile(feed.file, ingest, { source: 'bench' });
     const seconds = (performance.now() - t0) / 1000;
-    if (s.stored !== n) throw new Error(`import stored ${s.stored} of ${n}: ${JSON.stringify(s.errors.slice(0, 3))}`);
-    return n / seconds;
+    if (s.stored !== feed.n)
+      throw new Error(`import stored ${s.stored} of ${feed.n}: ${JSON.stringify(s.errors.slice(0, 3))}`);
+    const { p50_ms, p99_ms } = latency(published, stored);
+    return { rate: feed.n / seconds, p50_ms, p99_ms };
   } finally {
     await rt.close();
   }

@@ -14,7 +14,8 @@ import { DomainError } from '../shared/errors.ts';
 import { generateDemoCity } from '../sim/demo-city.ts';
 
 /**
- * Loads `dir/city.yaml` and the GeoJSON area, zone and polygon-cell files it lists (paths relative to dir), validates and resolves them.
+ * Loads `dir/city.yaml` and the GeoJSON area, zone and polygon-cell files it lists (paths relative to dir), validates
+ * and resolves them.
  * Throws a DomainError: CITY_NOT_FOUND when a file is missing, CITY_INVALID (with file and path) when one is wrong.
  */
 export async function loadCity(dir: string): Promise<City> {

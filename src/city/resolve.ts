@@ -21,7 +21,8 @@ class Invalid {
  * Resolves a validated city definition: merges the inline areas with those read from its area files, checks every
  * reference (areas, levels, teams, sensor kinds, rule metrics and categories, zones and zone rules, unique ids), turns
  * durations into milliseconds and rosters into minutes, and fills in defaults. Zones read from zone files come in as
- * `zoneFeatures`, and the polygon cells of a `grid.kind: polygons` city (read from grid.file) as `cellFeatures`. Every problem is a CITY_INVALID error with the file and path of the culprit.
+ * `zoneFeatures`, and the polygon cells of a `grid.kind: polygons` city (read from grid.file) as `cellFeatures`.
+ * Every problem is a CITY_INVALID error with the file and path of the culprit.
  */
 export function resolveCity(
   def: CityDef,

@@ -106,7 +106,7 @@ describe('assignCellsWithPolicy', () => {
     );
   });
 
-  test('largest-part: the leaf holding most of the cell (a tie to the lower index); a centre in two leaves is an overlap', () => {
+  test('largest-part: the leaf holding most of the cell (ties to the lower index); a centre in two leaves overlaps', () => {
     const mostlyA = cellAt('m', 0.0085, 0.005); // centre in A only; 1/6 of the cell in B too
     const edge = cellAt('e', 0.0102, 0.015); // centre on A's right edge above B: half in A, half in the gap
     const r = assignCellsWithPolicy([mostlyA, edge, overlapMostlyB, inB], leaves, 'largest-overlap', {

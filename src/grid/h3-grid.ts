@@ -31,46 +31,57 @@ export function buildGrid(city: City): Result<Grid> {
 
 /**
  * H3: the candidates are the cells whose centres lie in a leaf (h3's polygonToCells), the cells that leaves only
- * partly cover (h3's overlapping containment), and the cells of upper areas' outlines to catch wide gaps. A centre in one leaf
- * decides; the rest go through assignCellsWithPolicy. Paths and subtrees are computed once, so that assigning a point
- * is one h3 call and one map lookup.
+ * partly cover (h3's overlapping containment), and the cells of upper areas' outlines to catch wide gaps. A centre in
+ * one leaf decides; the rest go through assignCellsWithPolicy. Paths and subtrees are computed once, so that
+ * assigning a point is one h3 call and one map lookup.
  */
 function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Result<Grid> {
   const res = spec.resolution;
   const { ids, geometries } = leafAreas(city);
-  // Leaf by leaf (in tree order) the cells whose centres lie in it, as before policies existed, so that a clean
-  // city's cells keep their order; then the cells a leaf only partly covers, and the cells of upper areas' outlines.
-  const candidates = new Set<string>();
+  // Leaf by leaf (in tree order) the cells whose centres lie in it (h3's polygonToCells): a cell only one leaf
+  // claims is decided, and keeps the order it had before policies existed. Cells claimed by several leaves, cells
+  // leaves only partly cover and cells of upper areas' outlines go to the policy, with their samples.
+  const claims = new Map<string, number>();
+  let li = 0;
   for (const area of city.areas.values()) {
     if (area.children.length > 0) continue;
     try {
-      for (const c of cellsOfGeometry(area.geometry, res, FLAGS.containmentCenter)) candidates.add(c);
+      for (const c of cellsOfGeometry(area.geometry, res, FLAGS.containmentCenter)) {
+        const prev = claims.get(c);
+        claims.set(c, prev === undefined || prev === li ? li : -1);
+      }
     } catch (e) {
       return err(ungriddable(area.id, e));
     }
+    li++;
   }
+  const unsure = new Set<string>();
+  for (const [c, l] of claims) if (l < 0) unsure.add(c);
   for (const area of city.areas.values()) {
     try {
       const flag = area.children.length > 0 ? FLAGS.containmentCenter : FLAGS.containmentOverlapping;
-      for (const c of cellsOfGeometry(area.geometry, res, flag)) candidates.add(c);
+      for (const c of cellsOfGeometry(area.geometry, res, flag)) if (!claims.has(c)) unsure.add(c);
     } catch (e) {
       return err(ungriddable(area.id, e));
     }
   }
   const decided = assignCellsWithPolicy(
-    [...candidates].map((c) => h3CellSample(c, 2)),
+    [...unsure].map((c) => h3CellSample(c, 2)),
     geometries,
     spec.policy,
     { maxNearestM: spec.policy.maxNearestM, inCity: upperAreaTest(city) },
   );
-  const leafIndexOf = decided.leafOf;
   const leafOfCell = new Map<string, AreaId>();
   const leafCells = new Map<AreaId, CellId[]>(ids.map((id) => [id, []]));
-  for (const [cell, leaf] of leafIndexOf) {
+  const place = (cell: string, leaf: number) => {
     const id = ids[leaf] as AreaId;
     leafOfCell.set(cell, id);
     leafCells.get(id)?.push(cell as CellId);
-  }
+  };
+  for (const [cell, leaf] of claims) if (leaf >= 0) place(cell, leaf);
+  claims.clear();
+  for (const [cell, leaf] of decided.leafOf) place(cell, leaf);
+  const indexOfLeaf = new Map<AreaId, number>(ids.map((id, i) => [id, i]));
   const problems = toGridProblems(decided.problems, ids, spec);
   const h = buildHierarchy(city, leafCells);
   const none: readonly never[] = Object.freeze([]);
@@ -89,7 +100,8 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
       if (!valid(lon, lat)) return outside(lon, lat);
       const cell = latLngToCell(lat, lon, res) as CellId;
       if (locate) {
-        const leaf = locate(lon, lat, leafIndexOf.get(cell));
+        const own = leafOfCell.get(cell);
+        const leaf = locate(lon, lat, own === undefined ? undefined : indexOfLeaf.get(own));
         return leaf === undefined ? outside(lon, lat) : ok({ cell, path: pathOfLeaf(ids[leaf] as AreaId) });
       }
       const leaf = leafOfCell.get(cell);

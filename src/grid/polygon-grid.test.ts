@@ -7,7 +7,6 @@ import { resolveCity } from '../city/resolve.ts';
 import type { AreaGeometry, CityDef, GridPolicyDef } from '../city/schema.ts';
 import type { AreaId, CellId } from '../shared/brand.ts';
 import { buildGrid } from './h3-grid.ts';
-import type { Grid } from './types.ts';
 
 /** ~100 m at the equator: the side of a unit-grid cell of about 10,000 m². */
 const D = 0.0009;

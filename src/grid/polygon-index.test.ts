@@ -110,6 +110,24 @@ describe('buildPolygonIndex', () => {
     assert.equal(index.locate(20, 20), undefined);
     assert.equal(index.locate(Number.NaN, 0), undefined);
     assert.deepEqual(index.bboxOf(1), [0, 0, 6, 6]);
+    // locate is the smallest of containing (lowest index on a tie), whatever the order flatbush returns parts in.
+    const twin: AreaGeometry = { type: 'Polygon', coordinates: [square(5.5, 5.5, 7, 7)] };
+    const more = buildPolygonIndex([big, a, small, twin]);
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1, max: 11, noNaN: true }),
+        fc.double({ min: -1, max: 11, noNaN: true }),
+        (x, y) => {
+          const all = more.containing(x, y);
+          const smallest = all.reduce<number | undefined>(
+            (best, i) => (best === undefined || more.areaOf(i) < more.areaOf(best) ? i : best),
+            undefined,
+          );
+          assert.equal(more.locate(x, y), smallest);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   test('clockwise rings and unclosed rings hold the same points', () => {

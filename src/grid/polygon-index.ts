@@ -82,10 +82,19 @@ export function buildPolygonIndex(geometries: readonly AreaGeometry[]): PolygonI
     size: geometries.length,
     contains: (i, lon, lat) => (partsOf[i] ?? []).some((p) => inBox(p.bbox, lon, lat) && partHolds(p, lon, lat)),
     containing,
+    // On the hot path of point assignment over polygon cells: no set, no sort.
     locate(lon, lat) {
+      if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
       let best: number | undefined;
-      for (const i of containing(lon, lat)) {
-        if (best === undefined || (areas[i] ?? 0) < (areas[best] ?? 0)) best = i;
+      for (const k of tree.search(lon, lat, lon, lat)) {
+        const part = parts[k];
+        if (!part) continue;
+        const i = part.owner;
+        if (best !== undefined && i !== best) {
+          const [a, b] = [areas[i] ?? 0, areas[best] ?? 0];
+          if (a > b || (a === b && i > best)) continue;
+        }
+        if (i !== best && partHolds(part, lon, lat)) best = i;
       }
       return best;
     },

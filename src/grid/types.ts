@@ -32,7 +32,12 @@ export interface Grid {
   /** The H3 resolution; -1 for polygon cells. */
   readonly resolution: number;
   readonly cellCount: number;
-  /** The cell and area path of a WGS84 point, or INGEST_OUTSIDE_CITY. */
+  /**
+   * The cell and area path of a WGS84 point, or INGEST_OUTSIDE_CITY. By default (grid.assignPoints 'cell') the path
+   * ends at the cell's leaf, and a point in a rejected cell is outside. With 'polygon' the leaf polygon holding the
+   * point decides (the policy applied to the point); the cell is still the point's, and may then belong to another
+   * leaf, or at the city's edge to none.
+   */
   assign(lon: number, lat: number): Result<Assignment>;
   /** The leaf area of a cell, or undefined for a cell outside the city. */
   leafOf(cell: CellId): AreaId | undefined;

@@ -8,6 +8,7 @@ import { isRole } from '../access/roles.ts';
 import type { Runtime } from '../runtime.ts';
 import { DomainError } from '../shared/errors.ts';
 import { installAuth } from './auth.ts';
+import { admissionLimits, installBackpressure } from './backpressure.ts';
 import { installErrorHandlers, sendError } from './errors.ts';
 import { installSecurityHeaders } from './headers.ts';
 import { open311GetRoutes } from './open311/get-requests.ts';
@@ -33,6 +34,13 @@ export interface AppOptions {
   readonly secureCookies?: boolean;
   /** Requests per minute per IP (anonymous) or per token/user on rate-limited routes; default 600 for ingest. */
   readonly ingestRateLimit?: number;
+  /**
+   * Ingest requests (readings, Open311 POST) in flight per route before new ones get 503 INGEST_OVERLOADED; default 4
+   * (env GRIDLOOP_INGEST_MAX_REQUESTS).
+   */
+  readonly ingestMaxRequests?: number;
+  /** Body bytes of those requests in flight per route; default 64 MiB (env GRIDLOOP_INGEST_MAX_BYTES). */
+  readonly ingestMaxBytes?: number;
 }
 
 const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
@@ -78,6 +86,18 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
     }),
   });
   installAuth(app, rt);
+  // After authentication and rate limiting, before the body is read: refuse ingest when the writer falls behind.
+  installBackpressure(
+    app,
+    [
+      { method: 'POST', url: '/api/v1/readings', bodyLimit: ingestBodyLimit },
+      { method: 'POST', url: '/open311/v2/requests.json', bodyLimit: 64 * 1024 },
+    ],
+    admissionLimits({
+      ...(opts.ingestMaxRequests !== undefined ? { maxRequests: opts.ingestMaxRequests } : {}),
+      ...(opts.ingestMaxBytes !== undefined ? { maxBytes: opts.ingestMaxBytes } : {}),
+    }),
+  );
   // Schema coercion turns '1e309' into Infinity, which no minimum/maximum catches: refuse non-finite query numbers.
   app.addHook('preHandler', async (req, reply) => {
     const q = req.query as Record<string, unknown> | undefined;

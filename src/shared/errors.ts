@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   INGEST_EMPTY_BODY: 'The body holds no records.',
   INGEST_UNSUPPORTED_MEDIA_TYPE: 'The content type is not one that this route accepts.',
   INGEST_TOO_MANY_RECORDS: 'The batch holds more records than one request may.',
+  INGEST_OVERLOADED:
+    'Ingest is at capacity (too many requests or body bytes in flight); retry after the time in Retry-After.',
   // ingest: per record
   INGEST_NOT_AN_OBJECT: 'A record is not a JSON object.',
   INGEST_MISSING_FIELD: 'A required field is missing.',

@@ -2,6 +2,7 @@ import type { CaseService } from '../cases/service.ts';
 import type { Case, CaseEventType, CaseState } from '../cases/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isDomainError } from '../shared/errors.ts';
+import { ticker } from './ticker.ts';
 
 export interface OperatorsDeps {
   readonly cases: Pick<CaseService, 'list' | 'apply'>;
@@ -130,8 +131,7 @@ export function createOperators(deps: OperatorsDeps): Operators {
   const pick = (xs: readonly string[]) => xs[Math.floor(random() * xs.length)];
   const paces = new Map<string, number>();
   let lastTickTs: number | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let busy = false;
+  const loop = ticker(() => operators.tick(), onError);
 
   const paceOf = (c: Case): number => {
     let pace = paces.get(c.id);
@@ -182,22 +182,11 @@ export function createOperators(deps: OperatorsDeps): Operators {
     },
 
     start(intervalMs = NOMINAL_TICK_MS) {
-      if (timer !== undefined) return;
-      timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        operators
-          .tick()
-          .catch(onError)
-          .finally(() => {
-            busy = false;
-          });
-      }, intervalMs);
+      loop.start(intervalMs);
     },
 
     stop() {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
+      loop.stop();
     },
   };
   return operators;

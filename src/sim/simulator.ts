@@ -7,6 +7,7 @@ import { MINUTE } from '../shared/clock.ts';
 import { createReadingSource } from './readings.ts';
 import { createReportMaker } from './reports.ts';
 import { poisson } from './rng.ts';
+import { ticker } from './ticker.ts';
 
 export interface SimulatorDeps {
   readonly city: City;
@@ -58,8 +59,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const minutes = (lo: number, hi: number) => (lo + (hi - lo) * random()) * MINUTE;
   let lastReadingTs = Number.NEGATIVE_INFINITY;
   let lastTickTs: number | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let busy = false;
+  const loop = ticker(() => simulator.tick(), onError);
 
   const send = async (readings: ReadingInput[], filed: ReportInput[]) => {
     for (let i = 0; i < readings.length; i += BATCH) await deps.ingestReadings(readings.slice(i, i + BATCH));
@@ -124,22 +124,11 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     },
 
     start(intervalMs = 5000) {
-      if (timer !== undefined) return;
-      timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        simulator
-          .tick()
-          .catch(onError)
-          .finally(() => {
-            busy = false;
-          });
-      }, intervalMs);
+      loop.start(intervalMs);
     },
 
     stop() {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
+      loop.stop();
     },
   };
   return simulator;

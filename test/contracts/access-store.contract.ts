@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import type { AccessStore, ApiToken, Session, User } from '../../src/access/ports.ts';
 import type { AreaId } from '../../src/shared/brand.ts';
+import { type MakeStore, storeTest } from './fixtures.ts';
 
 /** A fresh, empty store per test, and how to dispose of it. */
-export type MakeAccessStore = () => Promise<{ store: AccessStore; close: () => Promise<void> | void }>;
+export type MakeAccessStore = MakeStore<AccessStore>;
 
 const T0 = 1_700_000_000_000;
 
@@ -42,15 +43,7 @@ const token = (n: number, over: Partial<ApiToken> = {}): ApiToken => ({
 
 /** The AccessStore contract: every adapter must pass it unchanged. */
 export function accessStoreContract(adapter: string, make: MakeAccessStore): void {
-  const withStore = (name: string, fn: (store: AccessStore) => Promise<void>) =>
-    test(name, async () => {
-      const { store, close } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await close();
-      }
-    });
+  const withStore = storeTest(make);
 
   describe(`AccessStore contract: ${adapter}`, () => {
     withStore('a created user reads back by name and id; the list is sorted by username', async (s) => {

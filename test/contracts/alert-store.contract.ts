@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import type { AlertId, AreaId, CaseId, CellId, RuleId, SensorId, ServiceCode } from '../../src/shared/brand.ts';
 import type { AlertStore } from '../../src/watch/ports.ts';
 import type { Alert } from '../../src/watch/types.ts';
+import { type MakeStore, storeTest } from './fixtures.ts';
 
 /** A fresh, empty store per test, and how to dispose of it. */
-export type MakeAlertStore = () => Promise<{ store: AlertStore; close: () => Promise<void> | void }>;
+export type MakeAlertStore = MakeStore<AlertStore>;
 
 const CELL_A = '891f1d48933ffff' as CellId;
 const CELL_B = '891f1d4893bffff' as CellId;
@@ -38,15 +39,7 @@ export function alert(n: number, over: Partial<Alert> = {}): Alert {
 
 /** The AlertStore contract: every adapter must pass it unchanged. */
 export function alertStoreContract(adapter: string, make: MakeAlertStore): void {
-  const withStore = (name: string, fn: (store: AlertStore) => Promise<void>) =>
-    test(name, async () => {
-      const { store, close } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await close();
-      }
-    });
+  const withStore = storeTest(make);
 
   describe(`AlertStore contract: ${adapter}`, () => {
     withStore('an inserted alert reads back unchanged', async (s) => {

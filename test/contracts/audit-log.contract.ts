@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { GENESIS_HEAD, verifyLog } from '../../src/access/audit-chain.ts';
 import type { AuditInput, AuditLog } from '../../src/access/audit-types.ts';
 import { nodeSha256 } from '../../src/adapters/node-crypto.ts';
+import { type MakeStore, storeTest } from './fixtures.ts';
 
 /** A fresh, empty log per test, and how to dispose of it. */
-export type MakeAuditLog = () => Promise<{ store: AuditLog; close: () => Promise<void> | void }>;
+export type MakeAuditLog = MakeStore<AuditLog>;
 
 export const auditInput = (i: number): AuditInput => ({
   at: 1_700_000_000_000 + i,
@@ -17,15 +18,7 @@ export const auditInput = (i: number): AuditInput => ({
 
 /** The AuditLog contract: every adapter must pass it unchanged. */
 export function auditLogContract(adapter: string, make: MakeAuditLog): void {
-  const withLog = (name: string, fn: (log: AuditLog) => Promise<void>) =>
-    test(name, async () => {
-      const { store, close } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await close();
-      }
-    });
+  const withLog = storeTest(make);
 
   describe(`AuditLog contract: ${adapter}`, () => {
     withLog('chains appends across calls, moves the head with them, and pages in seq order', async (log) => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import type { CaseStore } from '../../src/cases/ports.ts';
 import type { Case, CaseHistoryEntry } from '../../src/cases/types.ts';
 import type { AlertId, AreaId, CaseId, CellId, ReportId, ServiceCode, TeamId } from '../../src/shared/brand.ts';
+import { type MakeStore, storeTest } from './fixtures.ts';
 
 /** A fresh, empty store per test, and how to dispose of it. */
-export type MakeCaseStore = () => Promise<{ store: CaseStore; close: () => Promise<void> | void }>;
+export type MakeCaseStore = MakeStore<CaseStore>;
 
 const T0 = 1_700_000_000_000;
 const CELL_A = '891f1d48933ffff' as CellId;
@@ -50,15 +51,7 @@ const opened = (at = T0): Omit<CaseHistoryEntry, 'seq'> => ({
 
 /** The CaseStore contract: every adapter must pass it unchanged. */
 export function caseStoreContract(adapter: string, make: MakeCaseStore): void {
-  const withStore = (name: string, fn: (store: CaseStore) => Promise<void>) =>
-    test(name, async () => {
-      const { store, close } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await close();
-      }
-    });
+  const withStore = storeTest(make);
 
   describe(`CaseStore contract: ${adapter}`, () => {
     withStore('a created case reads back unchanged, with its first history entry as seq 1', async (s) => {

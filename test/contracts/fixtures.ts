@@ -1,4 +1,6 @@
+import { test } from 'node:test';
 import type { QuarantineEntry, Report } from '../../src/ingest/types.ts';
+import type { Stores } from '../../src/ports.ts';
 import type { Reading } from '../../src/sensors/types.ts';
 import type { AreaId, CellId, ReportId, SensorId, ServiceCode } from '../../src/shared/brand.ts';
 
@@ -43,3 +45,29 @@ export const report = (over: Partial<Report> = {}): Report => ({
   receivedAt: T0 + 1000,
   ...over,
 });
+
+/** A fresh, empty store per test, and how to dispose of it. */
+export type MakeStore<S> = () => Promise<{ store: S; close: () => Promise<void> | void }>;
+
+/** A `test(name, fn)` that runs `fn` on a fresh store from `make` and closes it afterwards, pass or fail. */
+export const storeTest =
+  <S>(make: MakeStore<S>) =>
+  (name: string, fn: (store: S) => Promise<void>) =>
+    test(name, async () => {
+      const { store, close } = await make();
+      try {
+        await fn(store);
+      } finally {
+        await close();
+      }
+    });
+
+/** A test body that runs `fn` on fresh stores from `make` and closes them afterwards, pass or fail. */
+export const withStoresOf = (make: () => Promise<Stores>) => (fn: (s: Stores) => Promise<void>) => async () => {
+  const s = await make();
+  try {
+    await fn(s);
+  } finally {
+    await s.close();
+  }
+};

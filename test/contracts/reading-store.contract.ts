@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Stores } from '../../src/ports.ts';
-import { CELL_B, quarantined, reading, T0 } from './fixtures.ts';
+import { CELL_B, quarantined, reading, T0, withStoresOf } from './fixtures.ts';
 
 /** The behaviour every ReadingStore adapter must show. `make` returns fresh, empty stores each time. */
 export function readingStoreContract(name: string, make: () => Promise<Stores>): void {
-  const withStores = (fn: (s: Stores) => Promise<void>) => async () => {
-    const s = await make();
-    try {
-      await fn(s);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStores = withStoresOf(make);
 
   describe(`ReadingStore contract: ${name}`, () => {
     test(

@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Stores } from '../../src/ports.ts';
 import type { ReportId, ServiceCode } from '../../src/shared/brand.ts';
-import { CELL_A, CELL_B, quarantined, report, T0 } from './fixtures.ts';
+import { CELL_A, CELL_B, quarantined, report, T0, withStoresOf } from './fixtures.ts';
 
 /** The behaviour every ReportStore adapter must show. `make` returns fresh, empty stores each time. */
 export function reportStoreContract(name: string, make: () => Promise<Stores>): void {
-  const withStores = (fn: (s: Stores) => Promise<void>) => async () => {
-    const s = await make();
-    try {
-      await fn(s);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStores = withStoresOf(make);
 
   describe(`ReportStore contract: ${name}`, () => {
     test(

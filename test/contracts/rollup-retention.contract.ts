@@ -2,21 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bucketOf, ROLLUP_BUCKET_MS } from '../../src/ingest/ports.ts';
 import type { Stores } from '../../src/ports.ts';
-import { CELL_A, CELL_B, reading, T0 } from './fixtures.ts';
+import { CELL_A, CELL_B, reading, T0, withStoresOf } from './fixtures.ts';
 
 const B = ROLLUP_BUCKET_MS;
 const DAY = 86_400_000;
 
 /** Rollups and retention of the ReadingStore: every adapter must pass it unchanged. */
 export function rollupRetentionContract(name: string, make: () => Promise<Stores>): void {
-  const withStores = (fn: (s: Stores) => Promise<void>) => async () => {
-    const s = await make();
-    try {
-      await fn(s);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStores = withStoresOf(make);
 
   describe(`ReadingStore rollups and retention contract: ${name}`, () => {
     test('bucketOf floors to 5-minute starts, before the epoch too', () => {

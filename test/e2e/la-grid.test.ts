@@ -118,7 +118,7 @@ describe('LA councils gridded with an explicit overlap and gap policy (issue 3 Â
     index = buildPolygonIndex(leaves.map((a) => a.geometry as AreaGeometry));
   });
 
-  test('largest-overlap and nearest (200 m): builds; every point inside the city gets one cell and one leaf', async (t) => {
+  test('largest-overlap, nearest (200 m): builds; every point inside the city gets one cell and one leaf', async (t) => {
     setGrid(dir, (g) => ({ ...g, policy: { overlaps: 'largest-overlap', gaps: 'nearest', maxNearestM: 200 } }));
     const city = await loadCity(dir);
     const t0 = performance.now();

@@ -1,60 +1,15 @@
 import type { AccessStore, ApiToken, Session, User, UserPatch } from '../../access/ports.ts';
-import type { Role } from '../../access/roles.ts';
-import type { AreaId, EpochMs } from '../../shared/brand.ts';
+import type { EpochMs } from '../../shared/brand.ts';
+import {
+  type SessionRow,
+  type TokenRow,
+  toSession,
+  toToken,
+  toUser,
+  USER_COLUMNS,
+  type UserRow,
+} from '../rows/access.ts';
 import type { Pool } from './db.ts';
-
-interface UserRow {
-  id: string;
-  username: string;
-  role: string;
-  scope: string;
-  password_hash: string;
-  disabled: boolean;
-  failed_logins: number;
-  locked_until: number | null;
-  created_at: number;
-}
-
-interface TokenRow {
-  id: string;
-  name: string;
-  role: string;
-  scope: string;
-  secret_hash: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const toUser = (r: UserRow): User => ({
-  id: r.id,
-  username: r.username,
-  role: r.role as Role,
-  scope: r.scope as AreaId,
-  passwordHash: r.password_hash,
-  disabled: r.disabled,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until ?? undefined,
-  createdAt: r.created_at,
-});
-
-const toToken = (r: TokenRow): ApiToken => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  scope: r.scope as AreaId,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at ?? undefined,
-});
-
-const USER_COLUMNS: Record<keyof UserPatch, string> = {
-  role: 'role',
-  scope: 'scope',
-  disabled: 'disabled',
-  failedLogins: 'failed_logins',
-  lockedUntil: 'locked_until',
-  passwordHash: 'password_hash',
-};
 
 /** Accounts, sessions and tokens on PostgreSQL. */
 export class PgAccessStore implements AccessStore {
@@ -113,17 +68,8 @@ export class PgAccessStore implements AccessStore {
   }
 
   async sessionByHash(idHash: string): Promise<Session | undefined> {
-    const { rows } = await this.#pool.query<{
-      id_hash: string;
-      user_id: string;
-      csrf: string;
-      created_at: number;
-      expires_at: number;
-    }>('SELECT * FROM sessions WHERE id_hash = $1', [idHash]);
-    const r = rows[0];
-    return (
-      r && { idHash: r.id_hash, userId: r.user_id, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at }
-    );
+    const { rows } = await this.#pool.query<SessionRow>('SELECT * FROM sessions WHERE id_hash = $1', [idHash]);
+    return rows[0] && toSession(rows[0]);
   }
 
   async deleteSession(idHash: string): Promise<void> {

@@ -1,44 +1,9 @@
-import type { AlertId, AreaId, CaseId, CellId, EpochMs, RuleId, SensorId, ServiceCode } from '../../shared/brand.ts';
+import type { AlertId, CaseId, EpochMs } from '../../shared/brand.ts';
 import { DomainError } from '../../shared/errors.ts';
 import type { AlertStore } from '../../watch/ports.ts';
 import type { Alert, AlertEvidence, AlertFilter } from '../../watch/types.ts';
+import { type AlertRow, alertFromRow } from '../rows/alerts.ts';
 import type { Pool } from './db.ts';
-
-interface AlertRow {
-  id: string;
-  rule: string;
-  rule_kind: Alert['ruleKind'];
-  title: string;
-  severity: Alert['severity'];
-  state: Alert['state'];
-  cell: string;
-  area: string;
-  sensor: string | null;
-  metric: string | null;
-  category: string | null;
-  raised_at: number;
-  cleared_at: number | null;
-  evidence: string;
-  case_id: string | null;
-}
-
-const fromRow = (r: AlertRow): Alert => ({
-  id: r.id as AlertId,
-  rule: r.rule as RuleId,
-  ruleKind: r.rule_kind,
-  title: r.title,
-  severity: r.severity,
-  state: r.state,
-  cell: r.cell as CellId,
-  area: r.area as AreaId,
-  sensor: (r.sensor ?? undefined) as SensorId | undefined,
-  metric: r.metric ?? undefined,
-  category: (r.category ?? undefined) as ServiceCode | undefined,
-  raisedAt: r.raised_at,
-  clearedAt: r.cleared_at ?? undefined,
-  evidence: JSON.parse(r.evidence) as AlertEvidence,
-  caseId: (r.case_id ?? undefined) as CaseId | undefined,
-});
 
 /** The AlertStore on PostgreSQL. */
 export class PgAlertStore implements AlertStore {
@@ -87,7 +52,7 @@ export class PgAlertStore implements AlertStore {
 
   async getAlert(id: AlertId): Promise<Alert | undefined> {
     const { rows } = await this.#pool.query<AlertRow>('SELECT * FROM alerts WHERE id = $1', [id]);
-    return rows[0] && fromRow(rows[0]);
+    return rows[0] && alertFromRow(rows[0]);
   }
 
   async listAlerts(f: AlertFilter): Promise<Alert[]> {
@@ -105,14 +70,14 @@ export class PgAlertStore implements AlertStore {
     if (f.before !== undefined) add('id < ?', f.before);
     params.push(Math.max(0, Math.floor(f.limit)));
     const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
-    return (await this.#pool.query<AlertRow>(sql, params)).rows.map(fromRow);
+    return (await this.#pool.query<AlertRow>(sql, params)).rows.map(alertFromRow);
   }
 
   async openAlerts(): Promise<Alert[]> {
     const { rows } = await this.#pool.query<AlertRow>(
       `SELECT * FROM alerts WHERE state IN ('open', 'acknowledged') ORDER BY id`,
     );
-    return rows.map(fromRow);
+    return rows.map(alertFromRow);
   }
 
   async #mustExist(id: AlertId): Promise<void> {

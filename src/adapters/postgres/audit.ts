@@ -1,37 +1,8 @@
 import { canonicalJson, chainEntries, GENESIS_HEAD } from '../../access/audit-chain.ts';
-import type {
-  AuditAction,
-  AuditEntry,
-  AuditHead,
-  AuditInput,
-  AuditLog,
-  JsonObject,
-  Sha256,
-} from '../../access/audit-types.ts';
+import type { AuditAction, AuditEntry, AuditHead, AuditInput, AuditLog, Sha256 } from '../../access/audit-types.ts';
 import { nodeSha256 } from '../node-crypto.ts';
+import { type AuditRow, auditFromRow } from '../rows/audit.ts';
 import { inTx, type Pool } from './db.ts';
-
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const fromRow = (r: AuditRow): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  target: r.target,
-  details: JSON.parse(r.details) as JsonObject,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 /**
  * The audit log on PostgreSQL. An append locks the head row (SELECT … FOR UPDATE) for its transaction, so appends
@@ -75,7 +46,7 @@ export class PgAuditLog implements AuditLog {
       afterSeq,
       limit,
     ]);
-    return rows.map(fromRow);
+    return rows.map(auditFromRow);
   }
 
   async head(): Promise<AuditHead | undefined> {
@@ -87,6 +58,6 @@ export class PgAuditLog implements AuditLog {
       'SELECT * FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT 1',
       [action],
     );
-    return rows[0] === undefined ? undefined : fromRow(rows[0]);
+    return rows[0] === undefined ? undefined : auditFromRow(rows[0]);
   }
 }

@@ -1,44 +1,8 @@
 import type { CaseStore } from '../../cases/ports.ts';
 import type { Case, CaseFilter, CaseHistoryEntry } from '../../cases/types.ts';
-import type { Stage } from '../../city/schema.ts';
-import type { AlertId, AreaId, CaseId, CellId, EpochMs, ReportId, ServiceCode, TeamId } from '../../shared/brand.ts';
+import type { CaseId, EpochMs } from '../../shared/brand.ts';
+import { type CaseRow, caseFromRow, type HistoryRow, historyFromRow, pathText } from '../rows/cases.ts';
 import { inTx, type Pool, type PoolClient } from './db.ts';
-
-interface CaseRow {
-  id: string;
-  state: Case['state'];
-  category: string;
-  priority: Case['priority'];
-  title: string;
-  description: string | null;
-  cell: string;
-  area_path: string;
-  team: string | null;
-  source: Case['source'];
-  alert_id: string | null;
-  report_id: string | null;
-  created_at: number;
-  updated_at: number;
-  due_stage: string | null;
-  due_at: number | null;
-  overdue: boolean;
-  rework_count: number;
-  version: number;
-}
-
-interface HistoryRow {
-  seq: number;
-  at: number;
-  type: CaseHistoryEntry['type'];
-  from_state: Case['state'] | null;
-  to_state: Case['state'];
-  actor: string;
-  note: string | null;
-  team: string | null;
-}
-
-/** '/root/district/leaf/', as in the SQLite store. */
-const pathText = (path: readonly AreaId[]): string => `/${path.join('/')}/`;
 
 const COLUMNS = [
   'id',
@@ -89,39 +53,6 @@ const UPDATE = `UPDATE cases SET ${COLUMNS.slice(1)
   .map((c, i) => `${c} = $${i + 2}`)
   .join(', ')} WHERE id = $1 AND version = $${COLUMNS.length} - 1`;
 
-const fromRow = (r: CaseRow): Case => ({
-  id: r.id as CaseId,
-  state: r.state,
-  category: r.category as ServiceCode,
-  priority: r.priority,
-  title: r.title,
-  description: r.description ?? undefined,
-  cell: r.cell as CellId,
-  areaPath: r.area_path.split('/').filter((s) => s !== '') as AreaId[],
-  team: (r.team ?? undefined) as TeamId | undefined,
-  source: r.source,
-  alertId: (r.alert_id ?? undefined) as AlertId | undefined,
-  reportId: (r.report_id ?? undefined) as ReportId | undefined,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  dueStage: (r.due_stage ?? undefined) as Stage | undefined,
-  dueAt: r.due_at ?? undefined,
-  overdue: r.overdue,
-  reworkCount: r.rework_count,
-  version: r.version,
-});
-
-const historyFromRow = (r: HistoryRow): CaseHistoryEntry => ({
-  seq: r.seq,
-  at: r.at,
-  type: r.type,
-  from: r.from_state ?? undefined,
-  to: r.to_state,
-  actor: r.actor,
-  note: r.note ?? undefined,
-  team: (r.team ?? undefined) as TeamId | undefined,
-});
-
 async function addEntry(c: PoolClient, id: CaseId, e: Omit<CaseHistoryEntry, 'seq'>): Promise<void> {
   await c.query(
     `INSERT INTO case_history (case_id, seq, at, type, from_state, to_state, actor, note, team)
@@ -168,7 +99,7 @@ export class PgCaseStore implements CaseStore {
 
   async getCase(id: CaseId): Promise<Case | undefined> {
     const { rows } = await this.#pool.query<CaseRow>('SELECT * FROM cases WHERE id = $1', [id]);
-    return rows[0] && fromRow(rows[0]);
+    return rows[0] && caseFromRow(rows[0]);
   }
 
   async history(id: CaseId): Promise<CaseHistoryEntry[]> {
@@ -195,7 +126,7 @@ export class PgCaseStore implements CaseStore {
     if (f.before !== undefined) add('id < ?', f.before);
     params.push(Math.max(0, Math.floor(f.limit)));
     const sql = `SELECT * FROM cases${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
-    return (await this.#pool.query<CaseRow>(sql, params)).rows.map(fromRow);
+    return (await this.#pool.query<CaseRow>(sql, params)).rows.map(caseFromRow);
   }
 
   async dueBefore(now: EpochMs, limit: number): Promise<Case[]> {
@@ -203,7 +134,7 @@ export class PgCaseStore implements CaseStore {
       'SELECT * FROM cases WHERE NOT overdue AND due_at IS NOT NULL AND due_at < $1 ORDER BY due_at, id LIMIT $2',
       [now, limit],
     );
-    return rows.map(fromRow);
+    return rows.map(caseFromRow);
   }
 
   async countCases(): Promise<number> {

@@ -8,17 +8,8 @@ import {
 } from '../../access/vault.ts';
 import type { EpochMs, ReportId } from '../../shared/brand.ts';
 import { type Clock, systemClock } from '../../shared/clock.ts';
+import { type ContactRow, sealedOf } from '../rows/contacts.ts';
 import { inTx, type Pool, toBuffer } from './db.ts';
-
-interface ContactRow {
-  report_id: string;
-  key_id: string;
-  iv: Buffer;
-  ciphertext: Buffer;
-  tag: Buffer;
-}
-
-const sealedOf = (r: ContactRow) => ({ keyId: r.key_id, iv: r.iv, ciphertext: r.ciphertext, tag: r.tag });
 
 /** Rows re-sealed per transaction by rotate(). */
 const ROTATE_BATCH = 500;

@@ -1,40 +1,9 @@
 import type { ReportStore } from '../../ingest/ports.ts';
 import type { QuarantineEntry, Report } from '../../ingest/types.ts';
-import type { AreaId, CellId, EpochMs, ReportId, ServiceCode } from '../../shared/brand.ts';
+import type { CellId, EpochMs, ReportId, ServiceCode } from '../../shared/brand.ts';
+import { type ReportRow, toReport } from '../rows/reports.ts';
 import { inTx, type Pool } from './db.ts';
 import { writeQuarantine } from './quarantine.ts';
-
-interface Row {
-  id: string;
-  source: string;
-  external_id: string | null;
-  service_code: string;
-  lon: number;
-  lat: number;
-  cell: string;
-  area: string;
-  description: string | null;
-  address: string | null;
-  media_url: string | null;
-  requested_at: number;
-  received_at: number;
-}
-
-const toReport = (r: Row): Report => ({
-  id: r.id as ReportId,
-  source: r.source,
-  externalId: r.external_id ?? undefined,
-  serviceCode: r.service_code as ServiceCode,
-  lon: r.lon,
-  lat: r.lat,
-  cell: r.cell as CellId,
-  area: r.area as AreaId,
-  description: r.description ?? undefined,
-  address: r.address ?? undefined,
-  mediaUrl: r.media_url ?? undefined,
-  requestedAt: r.requested_at,
-  receivedAt: r.received_at,
-});
 
 // Rows go in input order (WITH ORDINALITY), so the first of two reports with one (source, external_id) is the one kept.
 // Only that key is the conflict arbiter: a clash of generated ids fails the whole batch instead of passing for a duplicate.
@@ -87,7 +56,7 @@ export class PgReportStore implements ReportStore {
   }
 
   async getReport(id: ReportId): Promise<Report | undefined> {
-    const { rows } = await this.#pool.query<Row>('SELECT * FROM reports WHERE id = $1', [id]);
+    const { rows } = await this.#pool.query<ReportRow>('SELECT * FROM reports WHERE id = $1', [id]);
     return rows[0] && toReport(rows[0]);
   }
 
@@ -110,8 +79,8 @@ export class PgReportStore implements ReportStore {
   async listReports(filter: { limit: number; after?: ReportId }): Promise<Report[]> {
     const { rows } =
       filter.after === undefined
-        ? await this.#pool.query<Row>('SELECT * FROM reports ORDER BY id LIMIT $1', [filter.limit])
-        : await this.#pool.query<Row>('SELECT * FROM reports WHERE id > $1 ORDER BY id LIMIT $2', [
+        ? await this.#pool.query<ReportRow>('SELECT * FROM reports ORDER BY id LIMIT $1', [filter.limit])
+        : await this.#pool.query<ReportRow>('SELECT * FROM reports WHERE id > $1 ORDER BY id LIMIT $2', [
             filter.after,
             filter.limit,
           ]);

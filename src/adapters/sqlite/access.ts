@@ -1,60 +1,14 @@
 import type { AccessStore, ApiToken, Session, User, UserPatch } from '../../access/ports.ts';
-import type { Role } from '../../access/roles.ts';
-import type { AreaId } from '../../shared/brand.ts';
+import {
+  type SessionRow,
+  type TokenRow,
+  toSession,
+  toToken,
+  toUser,
+  USER_COLUMNS,
+  type UserRow,
+} from '../rows/access.ts';
 import type { Db } from './db.ts';
-
-interface UserRow {
-  id: string;
-  username: string;
-  role: string;
-  scope: string;
-  password_hash: string;
-  disabled: number;
-  failed_logins: number;
-  locked_until: number | null;
-  created_at: number;
-}
-
-interface TokenRow {
-  id: string;
-  name: string;
-  role: string;
-  scope: string;
-  secret_hash: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const toUser = (r: UserRow): User => ({
-  id: r.id,
-  username: r.username,
-  role: r.role as Role,
-  scope: r.scope as AreaId,
-  passwordHash: r.password_hash,
-  disabled: r.disabled === 1,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until ?? undefined,
-  createdAt: r.created_at,
-});
-
-const toToken = (r: TokenRow): ApiToken => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  scope: r.scope as AreaId,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at ?? undefined,
-});
-
-const USER_COLUMNS: Record<keyof UserPatch, string> = {
-  role: 'role',
-  scope: 'scope',
-  disabled: 'disabled',
-  failedLogins: 'failed_logins',
-  lockedUntil: 'locked_until',
-  passwordHash: 'password_hash',
-};
 
 /** Accounts, sessions and tokens in SQLite. */
 export class SqliteAccessStore implements AccessStore {
@@ -115,12 +69,8 @@ export class SqliteAccessStore implements AccessStore {
   }
 
   async sessionByHash(idHash: string): Promise<Session | undefined> {
-    const r = this.#db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as
-      | { id_hash: string; user_id: string; csrf: string; created_at: number; expires_at: number }
-      | undefined;
-    return (
-      r && { idHash: r.id_hash, userId: r.user_id, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at }
-    );
+    const r = this.#db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as SessionRow | undefined;
+    return r && toSession(r);
   }
 
   async deleteSession(idHash: string): Promise<void> {

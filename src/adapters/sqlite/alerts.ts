@@ -1,58 +1,23 @@
 import type { Statement } from 'better-sqlite3';
-import type { AlertId, AreaId, CaseId, CellId, EpochMs, RuleId, SensorId, ServiceCode } from '../../shared/brand.ts';
+import type { AlertId, CaseId, EpochMs } from '../../shared/brand.ts';
 import { DomainError } from '../../shared/errors.ts';
 import type { AlertStore } from '../../watch/ports.ts';
 import type { Alert, AlertEvidence, AlertFilter } from '../../watch/types.ts';
+import { type AlertRow, alertFromRow } from '../rows/alerts.ts';
 import type { Db } from './db.ts';
-
-interface AlertRow {
-  id: string;
-  rule: string;
-  rule_kind: Alert['ruleKind'];
-  title: string;
-  severity: Alert['severity'];
-  state: Alert['state'];
-  cell: string;
-  area: string;
-  sensor: string | null;
-  metric: string | null;
-  category: string | null;
-  raised_at: number;
-  cleared_at: number | null;
-  evidence: string;
-  case_id: string | null;
-}
-
-const fromRow = (r: AlertRow): Alert => ({
-  id: r.id as AlertId,
-  rule: r.rule as RuleId,
-  ruleKind: r.rule_kind,
-  title: r.title,
-  severity: r.severity,
-  state: r.state,
-  cell: r.cell as CellId,
-  area: r.area as AreaId,
-  sensor: (r.sensor ?? undefined) as SensorId | undefined,
-  metric: r.metric ?? undefined,
-  category: (r.category ?? undefined) as ServiceCode | undefined,
-  raisedAt: r.raised_at,
-  clearedAt: r.cleared_at ?? undefined,
-  evidence: JSON.parse(r.evidence) as AlertEvidence,
-  caseId: (r.case_id ?? undefined) as CaseId | undefined,
-});
+import { statementCache } from './statement-cache.ts';
 
 /** The AlertStore on SQLite. better-sqlite3 is synchronous; the port is async so a server store fits the same shape. */
 export class SqliteAlertStore implements AlertStore {
-  readonly #db: Db;
   readonly #insert: Statement;
   readonly #clear: Statement;
   readonly #link: Statement;
   readonly #get: Statement;
   readonly #open: Statement;
-  readonly #queries = new Map<string, Statement>();
+  readonly #query: (sql: string) => Statement;
 
   constructor(db: Db) {
-    this.#db = db;
+    this.#query = statementCache(db);
     this.#insert = db.prepare(
       `INSERT INTO alerts (id, rule, rule_kind, title, severity, state, cell, area, sensor, metric, category,
          raised_at, cleared_at, evidence, case_id)
@@ -98,7 +63,7 @@ export class SqliteAlertStore implements AlertStore {
 
   async getAlert(id: AlertId): Promise<Alert | undefined> {
     const row = this.#get.get(id) as AlertRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return row ? alertFromRow(row) : undefined;
   }
 
   async listAlerts(f: AlertFilter): Promise<Alert[]> {
@@ -117,20 +82,11 @@ export class SqliteAlertStore implements AlertStore {
     if (f.before !== undefined) add('id < ?', f.before);
     const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     params.push(Math.max(0, Math.floor(f.limit)));
-    return (this.#query(sql).all(...params) as AlertRow[]).map(fromRow);
+    return (this.#query(sql).all(...params) as AlertRow[]).map(alertFromRow);
   }
 
   async openAlerts(): Promise<Alert[]> {
-    return (this.#open.all() as AlertRow[]).map(fromRow);
-  }
-
-  #query(sql: string): Statement {
-    let stmt = this.#queries.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare(sql);
-      this.#queries.set(sql, stmt);
-    }
-    return stmt;
+    return (this.#open.all() as AlertRow[]).map(alertFromRow);
   }
 
   #mustExist(id: AlertId): void {

@@ -1,37 +1,8 @@
 import { canonicalJson, chainEntries, GENESIS_HEAD } from '../../access/audit-chain.ts';
-import type {
-  AuditAction,
-  AuditEntry,
-  AuditHead,
-  AuditInput,
-  AuditLog,
-  JsonObject,
-  Sha256,
-} from '../../access/audit-types.ts';
+import type { AuditAction, AuditEntry, AuditHead, AuditInput, AuditLog, Sha256 } from '../../access/audit-types.ts';
 import { nodeSha256 } from '../node-crypto.ts';
+import { type AuditRow, auditFromRow } from '../rows/audit.ts';
 import type { Db } from './db.ts';
-
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const fromRow = (r: AuditRow): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  target: r.target,
-  details: JSON.parse(r.details) as JsonObject,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 /** The audit log on SQLite: entries and head move together in one IMMEDIATE transaction, so writers never fork the chain. */
 export class SqliteAuditLog implements AuditLog {
@@ -65,7 +36,7 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   async list(afterSeq: number, limit: number): Promise<AuditEntry[]> {
-    return (this.#list.all(afterSeq, limit) as AuditRow[]).map(fromRow);
+    return (this.#list.all(afterSeq, limit) as AuditRow[]).map(auditFromRow);
   }
 
   async head(): Promise<AuditHead | undefined> {
@@ -74,6 +45,6 @@ export class SqliteAuditLog implements AuditLog {
 
   async latest(action: AuditAction): Promise<AuditEntry | undefined> {
     const row = this.#latest.get(action);
-    return row === undefined ? undefined : fromRow(row as AuditRow);
+    return row === undefined ? undefined : auditFromRow(row as AuditRow);
   }
 }

@@ -1,45 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import type { CaseStore } from '../../cases/ports.ts';
 import type { Case, CaseFilter, CaseHistoryEntry } from '../../cases/types.ts';
-import type { Stage } from '../../city/schema.ts';
-import type { AlertId, AreaId, CaseId, CellId, EpochMs, ReportId, ServiceCode, TeamId } from '../../shared/brand.ts';
+import type { CaseId, EpochMs } from '../../shared/brand.ts';
+import { type CaseRow, caseFromRow, type HistoryRow, historyFromRow, pathText } from '../rows/cases.ts';
 import type { Db } from './db.ts';
-
-interface CaseRow {
-  id: string;
-  state: Case['state'];
-  category: string;
-  priority: Case['priority'];
-  title: string;
-  description: string | null;
-  cell: string;
-  area_path: string;
-  team: string | null;
-  source: Case['source'];
-  alert_id: string | null;
-  report_id: string | null;
-  created_at: number;
-  updated_at: number;
-  due_stage: string | null;
-  due_at: number | null;
-  overdue: number;
-  rework_count: number;
-  version: number;
-}
-
-interface HistoryRow {
-  seq: number;
-  at: number;
-  type: CaseHistoryEntry['type'];
-  from_state: Case['state'] | null;
-  to_state: Case['state'];
-  actor: string;
-  note: string | null;
-  team: string | null;
-}
-
-/** '/root/district/leaf/': area ids never contain '/', and the outer slashes make '/id/' match whole ids only. */
-const pathText = (path: readonly AreaId[]): string => `/${path.join('/')}/`;
+import { statementCache } from './statement-cache.ts';
 
 const toRow = (c: Case) => ({
   id: c.id,
@@ -61,39 +26,6 @@ const toRow = (c: Case) => ({
   overdue: c.overdue ? 1 : 0,
   rework_count: c.reworkCount,
   version: c.version,
-});
-
-const fromRow = (r: CaseRow): Case => ({
-  id: r.id as CaseId,
-  state: r.state,
-  category: r.category as ServiceCode,
-  priority: r.priority,
-  title: r.title,
-  description: r.description ?? undefined,
-  cell: r.cell as CellId,
-  areaPath: r.area_path.split('/').filter((s) => s !== '') as AreaId[],
-  team: (r.team ?? undefined) as TeamId | undefined,
-  source: r.source,
-  alertId: (r.alert_id ?? undefined) as AlertId | undefined,
-  reportId: (r.report_id ?? undefined) as ReportId | undefined,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  dueStage: (r.due_stage ?? undefined) as Stage | undefined,
-  dueAt: r.due_at ?? undefined,
-  overdue: r.overdue === 1,
-  reworkCount: r.rework_count,
-  version: r.version,
-});
-
-const historyFromRow = (r: HistoryRow): CaseHistoryEntry => ({
-  seq: r.seq,
-  at: r.at,
-  type: r.type,
-  from: r.from_state ?? undefined,
-  to: r.to_state,
-  actor: r.actor,
-  note: r.note ?? undefined,
-  team: (r.team ?? undefined) as TeamId | undefined,
 });
 
 const COLUMNS =
@@ -130,14 +62,13 @@ function statements(db: Db) {
 
 /** The CaseStore on SQLite: cases, their area membership and their append-only history. */
 export class SqliteCaseStore implements CaseStore {
-  readonly #db: Db;
   readonly #s: ReturnType<typeof statements>;
-  readonly #queries = new Map<string, Statement>();
+  readonly #query: (sql: string) => Statement;
   readonly #create: (c: Case, first: Omit<CaseHistoryEntry, 'seq'>) => void;
   readonly #update: (next: Case, entry: Omit<CaseHistoryEntry, 'seq'>) => boolean;
 
   constructor(db: Db) {
-    this.#db = db;
+    this.#query = statementCache(db);
     const s = statements(db);
     this.#s = s;
     const addEntry = (id: CaseId, e: Omit<CaseHistoryEntry, 'seq'>) =>
@@ -182,7 +113,7 @@ export class SqliteCaseStore implements CaseStore {
 
   async getCase(id: CaseId): Promise<Case | undefined> {
     const row = this.#s.get.get(id) as CaseRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return row ? caseFromRow(row) : undefined;
   }
 
   async history(id: CaseId): Promise<CaseHistoryEntry[]> {
@@ -206,23 +137,14 @@ export class SqliteCaseStore implements CaseStore {
     if (f.before !== undefined) add('id < ?', f.before);
     const sql = `SELECT * FROM cases${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     params.push(Math.max(0, Math.floor(f.limit)));
-    return (this.#query(sql).all(...params) as CaseRow[]).map(fromRow);
+    return (this.#query(sql).all(...params) as CaseRow[]).map(caseFromRow);
   }
 
   async dueBefore(now: EpochMs, limit: number): Promise<Case[]> {
-    return (this.#s.due.all(now, limit) as CaseRow[]).map(fromRow);
+    return (this.#s.due.all(now, limit) as CaseRow[]).map(caseFromRow);
   }
 
   async countCases(): Promise<number> {
     return this.#s.count.get() as number;
-  }
-
-  #query(sql: string): Statement {
-    let stmt = this.#queries.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare(sql);
-      this.#queries.set(sql, stmt);
-    }
-    return stmt;
   }
 }

@@ -1,51 +1,20 @@
 import type { Statement } from 'better-sqlite3';
 import type { ReportStore } from '../../ingest/ports.ts';
 import type { QuarantineEntry, Report } from '../../ingest/types.ts';
-import type { AreaId, CellId, EpochMs, ReportId, ServiceCode } from '../../shared/brand.ts';
+import type { CellId, EpochMs, ReportId, ServiceCode } from '../../shared/brand.ts';
+import { type ReportRow, toReport } from '../rows/reports.ts';
 import type { Db } from './db.ts';
 import { insertQuarantineStatement, writeQuarantine } from './quarantine.ts';
-
-interface Row {
-  id: string;
-  source: string;
-  external_id: string | null;
-  service_code: string;
-  lon: number;
-  lat: number;
-  cell: string;
-  area: string;
-  description: string | null;
-  address: string | null;
-  media_url: string | null;
-  requested_at: number;
-  received_at: number;
-}
-
-const toReport = (r: Row): Report => ({
-  id: r.id as ReportId,
-  source: r.source,
-  externalId: r.external_id ?? undefined,
-  serviceCode: r.service_code as ServiceCode,
-  lon: r.lon,
-  lat: r.lat,
-  cell: r.cell as CellId,
-  area: r.area as AreaId,
-  description: r.description ?? undefined,
-  address: r.address ?? undefined,
-  mediaUrl: r.media_url ?? undefined,
-  requestedAt: r.requested_at,
-  receivedAt: r.received_at,
-});
 
 /** Citizen reports, deduplicated on (source, external_id). */
 export class SqliteReportStore implements ReportStore {
   readonly #insert: Statement;
   readonly #insertQuarantine: Statement;
-  readonly #get: Statement<[string], Row>;
+  readonly #get: Statement<[string], ReportRow>;
   readonly #find: Statement<[string, string], { id: string }>;
   readonly #count: Statement<[string, string, number, number], { n: number }>;
-  readonly #list: Statement<[number], Row>;
-  readonly #listAfter: Statement<[string, number], Row>;
+  readonly #list: Statement<[number], ReportRow>;
+  readonly #listAfter: Statement<[string, number], ReportRow>;
   readonly #writeTx: (reports: readonly Report[], quarantine: readonly QuarantineEntry[]) => Uint8Array;
 
   constructor(db: Db) {
