@@ -130,13 +130,14 @@ export const stamp = (): number => performance.timeOrigin + performance.now();
 export function latency(
   published: Float64Array,
   stored: Float64Array,
+  top = 0.99,
 ): { p50_ms: number; p99_ms: number; count: number } {
   const d: number[] = [];
   for (let i = 0; i < stored.length; i++) if (stored[i]! > 0 && published[i]! > 0) d.push(stored[i]! - published[i]!);
   const sorted = Float64Array.from(d).sort();
   const q = (p: number) =>
     sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-  return { p50_ms: Number(q(0.5).toFixed(1)), p99_ms: Number(q(0.99).toFixed(1)), count: sorted.length };
+  return { p50_ms: Number(q(0.5).toFixed(1)), p99_ms: Number(q(top).toFixed(1)), count: sorted.length };
 }
 
 /**

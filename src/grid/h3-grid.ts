@@ -14,6 +14,7 @@ import { DomainError } from '../shared/errors.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import { assignCellsWithPolicy, h3CellSample } from './cell-policy.ts';
 import { buildHierarchy, leafAreas, toGridProblems, upperAreaTest } from './hierarchy.ts';
+import { outsideCity } from './outside-city.ts';
 import { pointLeafLocator } from './point-leaf.ts';
 import { buildPolygonCellGrid } from './polygon-grid.ts';
 import type { Assignment, Grid } from './types.ts';
@@ -86,12 +87,12 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
   const h = buildHierarchy(city, leafCells);
   const none: readonly never[] = Object.freeze([]);
   const pathOfLeaf = (leaf: AreaId) => h.paths.get(leaf) ?? [leaf];
-  const outside = (lon: number, lat: number) =>
-    err(new DomainError('INGEST_OUTSIDE_CITY', `(${lon}, ${lat}) lies outside the city`, { lon, lat }));
+  const outside = outsideCity;
   const valid = (lon: number, lat: number) =>
     Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
   const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
 
+  const answers = new Map<string, Result<Assignment>>();
   return ok({
     kind: 'h3',
     resolution: res,
@@ -104,8 +105,14 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
         const leaf = locate(lon, lat, own === undefined ? undefined : indexOfLeaf.get(own));
         return leaf === undefined ? outside(lon, lat) : ok({ cell, path: pathOfLeaf(ids[leaf] as AreaId) });
       }
+      // The answer for a cell never changes: build it once, so a hot assignment allocates nothing.
+      const known = answers.get(cell);
+      if (known !== undefined) return known;
       const leaf = leafOfCell.get(cell);
-      return leaf === undefined ? outside(lon, lat) : ok({ cell, path: pathOfLeaf(leaf) });
+      if (leaf === undefined) return outside(lon, lat);
+      const answer: Result<Assignment> = Object.freeze(ok(Object.freeze({ cell, path: pathOfLeaf(leaf) })));
+      answers.set(cell, answer);
+      return answer;
     },
     leafOf: (cell) => leafOfCell.get(cell),
     pathOf: (area) => h.paths.get(area) ?? none,

@@ -4,6 +4,7 @@ import { DomainError } from '../shared/errors.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import { assignCellsWithPolicy } from './cell-policy.ts';
 import { buildHierarchy, leafAreas, toGridProblems } from './hierarchy.ts';
+import { outsideCity } from './outside-city.ts';
 import { pointLeafLocator } from './point-leaf.ts';
 import { cellAdjacency, ringsAround } from './polygon-adjacency.ts';
 import { polygonCellSample } from './polygon-cell-sample.ts';
@@ -40,8 +41,7 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
   const h = buildHierarchy(city, leafCells);
   const adjacency = cellAdjacency(spec.cells.map((c) => c.geometry));
   const none: readonly never[] = Object.freeze([]);
-  const outside = (lon: number, lat: number) =>
-    err(new DomainError('INGEST_OUTSIDE_CITY', `(${lon}, ${lat}) lies outside the city`, { lon, lat }));
+  const outside = outsideCity;
   const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
   const known = (cell: CellId): number => {
     const i = position.get(cell);

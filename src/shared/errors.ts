@@ -9,7 +9,6 @@ export const ERROR_CODES = {
   // grid
   GRID_UNKNOWN_AREA: 'No area has this id.',
   GRID_UNKNOWN_CELL: 'No cell of the city has this id.',
-  GRID_OVERLAP: 'A cell falls in more than one leaf area.',
   // ingest: whole request
   INGEST_MALFORMED_JSON: 'The body, or one NDJSON line of it, is not valid JSON.',
   INGEST_BODY_TOO_LARGE: 'The body is larger than the ingest limit.',

@@ -135,17 +135,23 @@ describe('LA boundaries: city init and point-in-polygon assignment', () => {
     assert.ok(sink > 0);
   });
 
-  test('the H3 grid over the overlapping councils: GRID_OVERLAP until a policy decides (issue 3 §2)', async (t) => {
+  test('the H3 grid over the overlapping councils: the default policy rejects and lists, never silently (issue 3 §2)', async (t) => {
     const city = await loadCity(dir);
     const grid = buildGrid(city);
-    if (grid.ok) t.diagnostic(`buildGrid: ${grid.value.cellCount} cells`);
-    else {
-      assert.equal(grid.error.code, 'GRID_OVERLAP');
-      t.diagnostic(`buildGrid: ${grid.error.code} ${grid.error.message}`);
-    }
+    assert.ok(grid.ok, 'buildGrid no longer fails on the first overlap');
+    const problems = grid.value.problems();
+    const overlaps = problems.filter((p) => p.kind === 'overlap');
+    const gaps = problems.filter((p) => p.kind === 'gap');
+    assert.ok(overlaps.length > 0 && gaps.length > 0, 'overlap and gap cells are listed');
+    assert.ok(
+      problems.every((p) => p.chosen === undefined && p.policy === 'reject'),
+      'rejected by default',
+    );
+    t.diagnostic(
+      `buildGrid: ${grid.value.cellCount} cells; ${overlaps.length} overlap, ${gaps.length} gap cells rejected`,
+    );
 
-    // What an explicit policy would do (not wired into buildGrid yet): the cells whose centres lie in a council,
-    // plus one ring around them to catch the gaps between councils.
+    // The pure policy function on its own, over the cells whose centres lie in a council plus one ring around them.
     const leaves = [...city.areas.values()].filter((a) => a.children.length === 0);
     const geometries = leaves.map((a) => a.geometry as AreaGeometry);
     const inner = new Set(
