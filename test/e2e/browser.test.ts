@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CellId } from '../../src/shared/brand.ts';
+import { CHROMIUM_MISSING, chromiumMissing, launchPage, RESULTS, skipWithoutChromium } from '../helpers/browser.ts';
 import { pickThresholdRule, readingsOverThreshold } from '../helpers/demo-readings.ts';
 import { startServer, TEST_PASSWORD, type TestServer } from '../helpers/server.ts';
 
@@ -17,17 +18,13 @@ import { startServer, TEST_PASSWORD, type TestServer } from '../helpers/server.t
  * Screenshots go to test-results/.
  */
 
-/** Debian's chromium by default; CHROMIUM_PATH points elsewhere on other systems. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS = join(ROOT, 'test-results');
 const LIVE_BUDGET_MS = 2_000;
 const SEVERITY_RANK = { info: 1, warning: 2, critical: 3 } as const;
 
-const MISSING = `${CHROMIUM} missing: install with: apt-get install -y chromium`;
-const missing = !existsSync(CHROMIUM);
-// Skipped with a notice on a developer's machine; in CI the suite runs and fails in before().
-const skip = missing && process.env.CI !== 'true' ? MISSING : false;
+const MISSING = CHROMIUM_MISSING;
+const missing = chromiumMissing;
+const skip = skipWithoutChromium;
 
 describe('command centre in chromium', { skip }, () => {
   let server: TestServer;
@@ -50,32 +47,8 @@ describe('command centre in chromium', { skip }, () => {
     assert.ok(assigned.ok, 'the demo sensor lies in the city');
     cell = assigned.value.cell;
     centre = server.rt.grid.centre(cell);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    ({ browser, page } = await launchPage(violations));
     integration = await server.auth('integration');
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => console.error('page error:', e));
-    page.on('console', (m) => {
-      if (/content security policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
-    });
-    await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        const report = Reflect.get(window, '__cspViolation') as (v: string) => void;
-        void report(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
-      });
-    });
   });
 
   after(async () => {

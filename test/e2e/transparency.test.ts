@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_MISSING, chromiumMissing, launchPage, RESULTS, skipWithoutChromium } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -13,12 +14,10 @@ import { startServer, type TestServer } from '../helpers/server.ts';
  * Screenshots at 1440×900 and 375 px wide go to test-results/.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS = join(ROOT, 'test-results');
-const MISSING = `${CHROMIUM} missing: install with: apt-get install -y chromium`;
-const missing = !existsSync(CHROMIUM);
-const skip = missing && process.env.CI !== 'true' ? MISSING : false;
+const MISSING = CHROMIUM_MISSING;
+const missing = chromiumMissing;
+const skip = skipWithoutChromium;
 
 /** The next workflow event that moves a case towards closed. */
 const NEXT: Record<string, string> = {
@@ -76,22 +75,7 @@ describe('transparency page in chromium', { skip }, () => {
     mkdirSync(RESULTS, { recursive: true });
     server = await startServer({ simulate: true });
     assert.ok((await closeCases(8)) >= 1, 'some cases were closed');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => console.error('page error:', e));
-    page.on('console', (m) => {
-      if (/content security policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
-    });
-    await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        const report = Reflect.get(window, '__cspViolation') as (v: string) => void;
-        void report(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
-      });
-    });
+    ({ browser, page } = await launchPage(violations));
   });
 
   after(async () => {
