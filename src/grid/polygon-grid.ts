@@ -1,7 +1,7 @@
 import type { City, GridSpec } from '../city/city.ts';
 import type { AreaId, CellId } from '../shared/brand.ts';
 import { DomainError } from '../shared/errors.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { ok, type Result } from '../shared/result.ts';
 import { assignCellsWithPolicy } from './cell-policy.ts';
 import { buildHierarchy, leafAreas, toGridProblems } from './hierarchy.ts';
 import { outsideCity } from './outside-city.ts';

@@ -8,18 +8,19 @@ import { parse, stringify } from 'yaml';
 import { buildProgram } from '../../src/cli/program.ts';
 import { csvRecords } from '../../src/ingest/csv.ts';
 import { createRuntime } from '../../src/runtime.ts';
+import { LA_311_2018, LA_311_2020, LA_DISTRICTS, SHARED_DATA } from '../helpers/la-data.ts';
 
 /**
  * Issue 5 §4 on the real MyLA311 exports, with the mappings shipped in mappings/: every CSV record ends up stored,
  * quarantined or a duplicate; rows without coordinates are quarantined; a second import stores nothing new.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DATA = join(ROOT, '..', 'shared', 'data');
-const DISTRICTS = join(DATA, 'boundaries', 'la_city_council_districts_2012.geojson');
+const DATA = SHARED_DATA;
+const DISTRICTS = LA_DISTRICTS;
 const FILES = [
-  { csv: join(DATA, '311', 'la_311_2020-01-01_to_03.csv'), mapping: 'la-311-2020.yaml', noCoords: 11, closedEarly: 0 },
+  { csv: LA_311_2020, mapping: 'la-311-2020.yaml', noCoords: 11, closedEarly: 0 },
   {
-    csv: join(DATA, '311', 'la_311_2018-12-27_to_31_mini.csv'),
+    csv: LA_311_2018,
     mapping: 'la-311-2018-mini.yaml',
     noCoords: 5,
     closedEarly: 23,

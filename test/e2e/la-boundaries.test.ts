@@ -1,27 +1,25 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { gridDisk, latLngToCell, polygonToCells } from 'h3-js';
 import { loadCity } from '../../src/adapters/city-files.ts';
 import type { AreaGeometry } from '../../src/city/schema.ts';
-import { cityCommand } from '../../src/cli/commands/city-init.ts';
 import { assignCellsWithPolicy, h3CellSample } from '../../src/grid/cell-policy.ts';
 import { buildGrid } from '../../src/grid/h3-grid.ts';
 import { buildPolygonIndex } from '../../src/grid/polygon-index.ts';
 import { csvRecords } from '../../src/ingest/csv.ts';
+import { cityInit, LA_311_2020, LA_COUNCILS, LA_DISTRICTS, SHARED_DATA } from '../helpers/la-data.ts';
 
 /**
  * Issue 3, "Import real boundaries", on the real Los Angeles files: council districts contain neighbourhood
  * councils, nesting is worked out from the geometry, and the 2020 MyLA311 points land in their own council.
  */
-const DATA = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
-const DISTRICTS = join(DATA, 'boundaries', 'la_city_council_districts_2012.geojson');
-const COUNCILS = join(DATA, 'boundaries', 'la_neighborhood_councils_certified.geojson');
-const REQUESTS = join(DATA, '311', 'la_311_2020-01-01_to_03.csv');
+const DATA = SHARED_DATA;
+const DISTRICTS = LA_DISTRICTS;
+const COUNCILS = LA_COUNCILS;
+const REQUESTS = LA_311_2020;
 const present = [DISTRICTS, COUNCILS, REQUESTS].every((f) => existsSync(f));
 
 describe('LA boundaries: city init and point-in-polygon assignment', () => {
@@ -36,17 +34,7 @@ describe('LA boundaries: city init and point-in-polygon assignment', () => {
   after(() => rmSync(tmp, { recursive: true, force: true }));
   const dir = join(tmp, 'la');
 
-  const init = async (...args: string[]) => {
-    const program = new Command('gridloop').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-    cityCommand(program);
-    const log = console.log;
-    console.log = () => {};
-    try {
-      await program.parseAsync(['city', 'init', ...args], { from: 'user' });
-    } finally {
-      console.log = log;
-    }
-  };
+  const init = cityInit;
 
   test('city init builds a definition that loads, with every council under a district', async () => {
     await init(

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { loadCity } from '../../src/adapters/city-files.ts';
 import { geometryAreaM2 } from '../../src/grid/area-m2.ts';
+import { LA_COUNCILS, LA_DISTRICTS, SHARED_DATA } from '../helpers/la-data.ts';
 
 /**
  * Issue 3 §2, "Check a definition", through the real CLI: the LA neighbourhood councils overlap and leave gaps, and
@@ -16,9 +17,9 @@ import { geometryAreaM2 } from '../../src/grid/area-m2.ts';
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'gridloop.js');
-const DATA = join(ROOT, '..', 'shared', 'data');
-const DISTRICTS = join(DATA, 'boundaries', 'la_city_council_districts_2012.geojson');
-const COUNCILS = join(DATA, 'boundaries', 'la_neighborhood_councils_certified.geojson');
+const DATA = SHARED_DATA;
+const DISTRICTS = LA_DISTRICTS;
+const COUNCILS = LA_COUNCILS;
 const present = [DISTRICTS, COUNCILS].every((f) => existsSync(f));
 const run = promisify(execFile);
 

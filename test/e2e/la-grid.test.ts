@@ -1,46 +1,35 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { latLngToCell } from 'h3-js';
 import { parse, stringify } from 'yaml';
 import { loadCity } from '../../src/adapters/city-files.ts';
 import type { City } from '../../src/city/city.ts';
 import { tinyCityDef } from '../../src/city/fixtures.ts';
 import type { AreaGeometry, GridDef } from '../../src/city/schema.ts';
-import { cityCommand } from '../../src/cli/commands/city-init.ts';
 import { buildGrid } from '../../src/grid/h3-grid.ts';
 import { buildPolygonIndex, type PolygonIndex } from '../../src/grid/polygon-index.ts';
 import type { Grid } from '../../src/grid/types.ts';
 import type { AreaId, CellId } from '../../src/shared/brand.ts';
+import { mulberry32 } from '../../src/sim/rng.ts';
+import { cityInit, LA_COUNCILS, LA_DISTRICTS, SHARED_DATA } from '../helpers/la-data.ts';
 
 /**
  * Issue 3 §2–§3 on the real Los Angeles neighbourhood councils, which overlap and leave gaps: with an explicit policy
  * the H3 grid builds, every point inside the city gets one cell and one leaf, and every overlap and gap cell is listed
  * with what was decided. Also a polygon-cell city read from its cells file.
  */
-const DATA = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
-const DISTRICTS = join(DATA, 'boundaries', 'la_city_council_districts_2012.geojson');
-const COUNCILS = join(DATA, 'boundaries', 'la_neighborhood_councils_certified.geojson');
+const DATA = SHARED_DATA;
+const DISTRICTS = LA_DISTRICTS;
+const COUNCILS = LA_COUNCILS;
 const present = [DISTRICTS, COUNCILS].every((f) => existsSync(f));
 
 const tmp = mkdtempSync(join(tmpdir(), 'gridloop-la-grid-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function init(...args: string[]): Promise<void> {
-  const program = new Command('gridloop').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  cityCommand(program);
-  const log = console.log;
-  console.log = () => {};
-  try {
-    await program.parseAsync(['city', 'init', ...args], { from: 'user' });
-  } finally {
-    console.log = log;
-  }
-}
+const init = cityInit;
 
 /** Rewrites the grid section of dir/city.yaml. */
 function setGrid(dir: string, grid: (g: GridDef) => GridDef): void {
@@ -51,16 +40,7 @@ function setGrid(dir: string, grid: (g: GridDef) => GridDef): void {
 }
 
 /** A seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 /** n random points inside the leaves (the city as the councils draw it), with the leaves that hold each. */
 function pointsInLeaves(index: PolygonIndex, n: number, seed: number): { lon: number; lat: number; in: number[] }[] {

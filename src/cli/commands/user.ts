@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { User } from '../../access/ports.ts';
-import { isRole, type Role } from '../../access/roles.ts';
 import { nodeSecrets } from '../../adapters/secrets.ts';
 import type { AreaId } from '../../shared/brand.ts';
-import { DomainError } from '../../shared/errors.ts';
-import type { Result } from '../../shared/result.ts';
 import { cliActor, orThrow, parseRole, type RuntimeFlags, withRuntime, withRuntimeFlags } from '../shared.ts';
 
 /** Reads all of stdin as text (for --password-stdin); a single trailing newline is not part of the password. */
