@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { NatsWorkerCounters } from '../../src/adapters/nats/worker.ts';
+import { PROJECT_ROOT } from '../../src/cli/paths.ts';
 
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
@@ -113,4 +116,82 @@ export async function natsServerInstalled(): Promise<void> {
 /** A probe for requireService: throws unless something accepts TCP connections on host:port. */
 export async function tcpProbe(host: string, port: number): Promise<void> {
   if (!(await tcpOpen(host, port))) throw new Error(`nothing answers on ${host}:${port}`);
+}
+
+/** How a `gridloop worker` process ended: after SIGTERM a graceful drain exits 0 and prints its counters last. */
+export interface WorkerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly counters: NatsWorkerCounters | undefined;
+  readonly output: readonly string[];
+}
+
+export interface WorkerProcess {
+  readonly proc: ChildProcess;
+  /** Its stdout and stderr lines so far. */
+  readonly output: readonly string[];
+  /** Resolves when the worker says it is writing; rejects if it exits first. */
+  readonly ready: Promise<void>;
+  /** SIGTERM, then the exit (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<WorkerExit>;
+  /** SIGKILL, for cleanup after a failure. */
+  kill(): void;
+}
+
+const STOPPED = /^gridloop: worker stopped: (\{.*\})$/;
+
+/** Starts `gridloop worker --nats servers` (bin/gridloop.js) as a child process, with `env` added to this one's. */
+export function startWorkerProcess(
+  servers: readonly string[],
+  env: Readonly<Record<string, string>>,
+  args: readonly string[] = [],
+): WorkerProcess {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // Set by node:test for its own children; a worker is not one.
+  delete childEnv.NODE_TEST_CONTEXT;
+  const proc = spawn(
+    process.execPath,
+    [join(PROJECT_ROOT, 'bin', 'gridloop.js'), 'worker', '--nats', servers.join(','), ...args],
+    { cwd: PROJECT_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output: string[] = [];
+  let counters: NatsWorkerCounters | undefined;
+  let onReady: () => void = () => {};
+  const collect = (stream: NodeJS.ReadableStream | null) => {
+    if (stream === null) return Promise.resolve();
+    const lines = createInterface({ input: stream });
+    lines.on('line', (line) => {
+      output.push(line);
+      if (line.startsWith('gridloop: worker ') && line.includes(' writing ')) onReady();
+      const m = STOPPED.exec(line);
+      if (m) counters = JSON.parse(m[1] as string) as NatsWorkerCounters;
+    });
+    return new Promise<void>((resolve) => lines.once('close', resolve));
+  };
+  const streams = Promise.all([collect(proc.stdout), collect(proc.stderr)]);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    exited.then((e) => reject(new Error(`gridloop worker exited (${JSON.stringify(e)}): ${output.join('\n')}`)));
+  });
+  ready.catch(() => {});
+  const running = () => proc.exitCode === null && proc.signalCode === null;
+  return {
+    proc,
+    output,
+    ready,
+    async stop(graceMs = 30_000) {
+      if (running()) proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      const e = await exited;
+      clearTimeout(timer);
+      await streams;
+      return { ...e, counters, output };
+    },
+    kill() {
+      if (running()) proc.kill('SIGKILL');
+    },
+  };
 }

@@ -37,12 +37,20 @@ export function workerCommand(program: Command): void {
         maxMessages: o.maxMessages,
       });
       console.log(`gridloop: worker ${process.pid} writing ${rt.city.name} readings from ${o.nats}`);
+      // A graceful drain: stop pulling, write and ack the batch in hand, then say what was done (exit 0). The last
+      // line is the counters as JSON, for operators and tests; received = stored + quarantined + duplicate.
       const shutdown = async () => {
-        await worker.stop();
-        await nc.drain();
-        await rt.close();
+        let code = 0;
+        try {
+          await worker.stop();
+          await nc.drain();
+          await rt.close();
+        } catch (e) {
+          console.error('gridloop: worker: shutdown failed:', e);
+          code = 1;
+        }
         console.log(`gridloop: worker stopped: ${JSON.stringify(worker.counters)}`);
-        process.exit(0);
+        process.exit(code);
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
