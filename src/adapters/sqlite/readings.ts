@@ -5,6 +5,7 @@ import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
 import type { Db } from './db.ts';
 import { insertQuarantineStatement, writeQuarantine } from './quarantine.ts';
+import { type KeyedRows, readingInserter } from './reading-insert.ts';
 
 /** Keys first inserted by the batch being written; cached only once it commits, since a rollback undoes them. */
 interface NewKeys {
@@ -30,7 +31,7 @@ interface RollupGroup {
 export class SqliteReadingStore implements ReadingStore {
   readonly #sensorKeys = new Map<string, { key: number; cell: string }>();
   readonly #metricKeys = new Map<string, number>();
-  readonly #insert: Statement<[number, number, number, number]>;
+  readonly #insert: (rows: KeyedRows) => Uint8Array;
   readonly #upsertSensor: Statement<[string, string], { key: number }>;
   readonly #upsertMetric: Statement<[string], { key: number }>;
   readonly #insertQuarantine: Statement;
@@ -49,9 +50,7 @@ export class SqliteReadingStore implements ReadingStore {
   ) => Uint8Array;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(
-      'INSERT INTO readings (sensor, metric, ts, value) VALUES (?, ?, ?, ?) ON CONFLICT (sensor, metric, ts) DO NOTHING',
-    );
+    this.#insert = readingInserter(db);
     // DO UPDATE (not DO NOTHING) so that RETURNING yields the key of an existing row too; a moved sensor gets its new cell.
     this.#upsertSensor = db.prepare(
       'INSERT INTO sensors (id, cell) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET cell = excluded.cell RETURNING key',
@@ -96,17 +95,27 @@ export class SqliteReadingStore implements ReadingStore {
   }
 
   #write(readings: readonly Reading[], quarantine: readonly QuarantineEntry[], pending: NewKeys): Uint8Array {
-    const flags = new Uint8Array(readings.length);
-    const insert = this.#insert;
-    // Aggregated per batch first, so each (cell, metric, bucket) is upserted once per batch, not once per reading.
-    const groups = new Map<string, RollupGroup>();
-    for (let i = 0; i < readings.length; i++) {
+    const n = readings.length;
+    const rows = {
+      sensor: new Int32Array(n),
+      metric: new Int32Array(n),
+      ts: new Float64Array(n),
+      value: new Float64Array(n),
+    };
+    for (let i = 0; i < n; i++) {
       const r = readings[i] as Reading;
-      const sensor = this.#sensorKey(r.sensor, r.cell, pending);
-      const metric = this.#metricKey(r.metric, pending);
-      const stored = insert.run(sensor, metric, r.ts, r.value).changes;
-      flags[i] = stored;
-      if (stored === 0) continue;
+      rows.sensor[i] = this.#sensorKey(r.sensor, r.cell, pending);
+      rows.metric[i] = this.#metricKey(r.metric, pending);
+      rows.ts[i] = r.ts;
+      rows.value[i] = r.value;
+    }
+    const flags = this.#insert(rows);
+    // Aggregated per batch first, in the batch's order, so each (cell, metric, bucket) is upserted once per batch.
+    const groups = new Map<string, RollupGroup>();
+    for (let i = 0; i < n; i++) {
+      if (flags[i] === 0) continue;
+      const r = readings[i] as Reading;
+      const metric = rows.metric[i] as number;
       const bucket = bucketOf(r.ts);
       const key = `${r.cell}|${metric}|${bucket}`;
       const g = groups.get(key);
