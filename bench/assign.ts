@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { cellsToMultiPolygon, cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
-import type { City } from '../src/city/city.ts';
+import type { City, PolygonCellDef } from '../src/city/city.ts';
 import { tinyCityDef } from '../src/city/fixtures.ts';
 import { resolveCity } from '../src/city/resolve.ts';
 import type { AreaDef } from '../src/city/schema.ts';
@@ -10,16 +10,15 @@ import { buildGrid } from '../src/grid/h3-grid.ts';
 import { buildPolygonIndex } from '../src/grid/polygon-index.ts';
 import { mulberry32 } from '../src/sim/rng.ts';
 
-export const description = 'points/s for point → cell → area path (H3 grid, polygon index) vs raw h3-js; 1M-cell heap';
+export const description = 'points/s for point → cell → area path (H3 cells, polygon cells) vs raw h3-js; 1M-cell heap';
 
 const log = (msg: string) => process.stderr.write(`[bench assign] ${msg}\n`);
 const CENTRE = { lon: 10, lat: 50 };
 
 /** A blob city: the cells of an H3 disk, leaves = cells grouped by the nearest of `areas` random seeds (via parents). */
-function blobCity(res: number, k: number, areas: number, seed: number): City {
+function blobCity(res: number, k: number, areas: number, seed: number, coarse = Math.max(0, res - 2)): City {
   const random = mulberry32(seed);
   const cells = gridDisk(latLngToCell(CENTRE.lat, CENTRE.lon, res), k);
-  const coarse = Math.max(0, res - 2);
   const seeds = Array.from({ length: areas }, () => cellToLatLng(cells[Math.floor(random() * cells.length)] as string));
   const leafOfParent = new Map<string, number>();
   const groups: string[][] = seeds.map(() => []);
@@ -65,7 +64,35 @@ function blobCity(res: number, k: number, areas: number, seed: number): City {
   return city.value;
 }
 
-function randomPoints(city: City, n: number, seed: number): { lon: Float64Array; lat: Float64Array } {
+/**
+ * An official-style unit grid over the city: squares of `sideM` metres on a side (100 m = 10,000 m², as in the
+ * digital urban-management standard), kept where their centre lies in the city, coded by row and column.
+ */
+function squareCells(city: City, sideM: number): PolygonCellDef[] {
+  const h3 = buildGrid(city);
+  if (!h3.ok) throw h3.error;
+  const [x0, y0, x1, y1] = bboxOf(city);
+  const dLat = sideM / 111_320;
+  const dLon = sideM / (111_320 * Math.cos((((y0 + y1) / 2) * Math.PI) / 180));
+  const cells: PolygonCellDef[] = [];
+  for (let r = 0; y0 + r * dLat < y1; r++) {
+    for (let c = 0; x0 + c * dLon < x1; c++) {
+      const [a, b] = [x0 + c * dLon, y0 + r * dLat];
+      if (!h3.value.assign(a + dLon / 2, b + dLat / 2).ok) continue;
+      const ring = [
+        [a, b],
+        [a + dLon, b],
+        [a + dLon, b + dLat],
+        [a, b + dLat],
+        [a, b],
+      ];
+      cells.push({ code: `U${r}-${c}`, geometry: { type: 'Polygon', coordinates: [ring] } });
+    }
+  }
+  return cells;
+}
+
+function bboxOf(city: City): [number, number, number, number] {
   const leaves = [...city.areas.values()].flatMap((a) => (a.geometry ? [a.geometry] : []));
   const index = buildPolygonIndex(leaves);
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -73,6 +100,11 @@ function randomPoints(city: City, n: number, seed: number): { lon: Float64Array;
     const b = index.bboxOf(i);
     [x0, y0, x1, y1] = [Math.min(x0, b[0]), Math.min(y0, b[1]), Math.max(x1, b[2]), Math.max(y1, b[3])];
   }
+  return [x0, y0, x1, y1];
+}
+
+function randomPoints(city: City, n: number, seed: number): { lon: Float64Array; lat: Float64Array } {
+  const [x0, y0, x1, y1] = bboxOf(city);
   const random = mulberry32(seed);
   const lon = new Float64Array(n);
   const lat = new Float64Array(n);
@@ -95,44 +127,47 @@ function rate(n: number, rounds: number, fn: () => number): { perS: number; hits
   return { perS: Math.round(n / (best / 1000)), hits };
 }
 
-function assignRun(areas: number, n: number, rounds: number) {
-  const city = blobCity(9, 150, areas, 7 + areas);
+function assignRun(areas: number, n: number, rounds: number, sideM: number) {
+  const city = blobCity(9, 150, areas, 7 + areas, 8);
   const grid = buildGrid(city);
   if (!grid.ok) throw grid.error;
   const g = grid.value;
   const { lon, lat } = randomPoints(city, n, 11);
   const leaves = [...city.areas.values()].filter((a) => a.children.length === 0);
-  const index = buildPolygonIndex(leaves.map((a) => a.geometry as NonNullable<typeof a.geometry>));
-  const paths = leaves.map((a) => g.pathOf(a.id));
-  log(`${areas} areas: ${g.cellCount} cells at res 9, ${n} points`);
+  const t0 = performance.now();
+  const squares = squareCells(city, sideM);
+  const pg = buildGrid({ ...city, grid: { ...city.grid, kind: 'polygons', cells: squares } });
+  if (!pg.ok) throw pg.error;
+  const polygonBuildMs = Math.round(performance.now() - t0);
+  log(
+    `${leaves.length} areas: ${g.cellCount} H3 cells at res 9, ${pg.value.cellCount} ${sideM} m squares, ${n} points`,
+  );
   const raw = rate(n, rounds, () => {
     let s = 0;
     for (let i = 0; i < n; i++) s += latLngToCell(lat[i] as number, lon[i] as number, 9).length > 0 ? 1 : 0;
     return s;
   });
-  const h3 = rate(n, rounds, () => {
+  const assignAll = (grid: typeof g) => () => {
     let s = 0;
-    for (let i = 0; i < n; i++) if (g.assign(lon[i] as number, lat[i] as number).ok) s++;
+    for (let i = 0; i < n; i++) if (grid.assign(lon[i] as number, lat[i] as number).ok) s++;
     return s;
-  });
-  const poly = rate(n, rounds, () => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const leaf = index.locate(lon[i] as number, lat[i] as number);
-      if (leaf !== undefined && paths[leaf]) s++;
-    }
-    return s;
-  });
-  log(`  raw ${raw.perS}/s, grid.assign ${h3.perS}/s (${h3.hits} inside), polygon index ${poly.perS}/s (${poly.hits})`);
+  };
+  const h3 = rate(n, rounds, assignAll(g));
+  const poly = rate(n, rounds, assignAll(pg.value));
+  log(`  raw ${raw.perS}/s, H3 cells ${h3.perS}/s (${h3.hits} inside), polygon cells ${poly.perS}/s (${poly.hits})`);
   return {
     areas: leaves.length,
-    cells: g.cellCount,
+    h3_cells: g.cellCount,
+    polygon_cells: pg.value.cellCount,
+    polygon_cell_m2: sideM * sideM,
+    polygon_build_ms: polygonBuildMs,
     raw_h3_per_s: raw.perS,
     h3_grid_assign_per_s: h3.perS,
-    polygon_index_locate_per_s: poly.perS,
+    polygon_grid_assign_per_s: poly.perS,
     h3_vs_raw: Number((h3.perS / raw.perS).toFixed(3)),
     polygon_vs_raw: Number((poly.perS / raw.perS).toFixed(3)),
-    inside: h3.hits,
+    inside_h3: h3.hits,
+    inside_polygon: poly.hits,
   };
 }
 
@@ -144,8 +179,10 @@ function collectGarbage(): () => void {
 export async function main(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 1_000_000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const runs = [100, 1000].map((a) => assignRun(a, n, rounds));
+  const sideM = Number(process.env.BENCH_SQUARE_M ?? 100);
+  const runs = [100, 1000].map((a) => assignRun(a, n, rounds, sideM));
 
+  if (process.env.BENCH_SKIP_MEMORY) return void console.log(JSON.stringify({ bench: 'assign', n, runs }));
   const gc = collectGarbage();
   log('memory: a city of about 1M res-10 cells and 300 areas');
   const city = blobCity(10, 577, 300, 3);
@@ -165,7 +202,6 @@ export async function main(): Promise<void> {
       bench: 'assign',
       n,
       runs,
-      polygon_note: 'polygon figures: the polygon index over the leaf polygons directly (point → leaf → path)',
       memory: {
         cells: grid.value.cellCount,
         build_ms: buildMs,

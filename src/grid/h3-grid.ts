@@ -72,11 +72,12 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
     spec.policy,
     { maxNearestM: spec.policy.maxNearestM, inCity: upperAreaTest(city) },
   );
-  const leafOfCell = new Map<string, AreaId>();
+  // A cell's entry: its leaf, until the first point lands in it and it becomes the frozen answer (see assign).
+  const entries = new Map<string, AreaId | Result<Assignment>>();
   const leafCells = new Map<AreaId, CellId[]>(ids.map((id) => [id, []]));
   const place = (cell: string, leaf: number) => {
     const id = ids[leaf] as AreaId;
-    leafOfCell.set(cell, id);
+    entries.set(cell, id);
     leafCells.get(id)?.push(cell as CellId);
   };
   for (const [cell, leaf] of claims) if (leaf >= 0) place(cell, leaf);
@@ -92,7 +93,10 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
     Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
   const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
 
-  const answers = new Map<string, Result<Assignment>>();
+  const leafOf = (cell: string): AreaId | undefined => {
+    const e = entries.get(cell);
+    return e === undefined || typeof e === 'string' ? e : (e as { value: Assignment }).value.path.at(-1);
+  };
   return ok({
     kind: 'h3',
     resolution: res,
@@ -101,20 +105,20 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
       if (!valid(lon, lat)) return outside(lon, lat);
       const cell = latLngToCell(lat, lon, res) as CellId;
       if (locate) {
-        const own = leafOfCell.get(cell);
+        const own = leafOf(cell);
         const leaf = locate(lon, lat, own === undefined ? undefined : indexOfLeaf.get(own));
         return leaf === undefined ? outside(lon, lat) : ok({ cell, path: pathOfLeaf(ids[leaf] as AreaId) });
       }
-      // The answer for a cell never changes: build it once, so a hot assignment allocates nothing.
-      const known = answers.get(cell);
-      if (known !== undefined) return known;
-      const leaf = leafOfCell.get(cell);
-      if (leaf === undefined) return outside(lon, lat);
-      const answer: Result<Assignment> = Object.freeze(ok(Object.freeze({ cell, path: pathOfLeaf(leaf) })));
-      answers.set(cell, answer);
+      // One lookup per point: the answer is built once per cell, so that a hot assignment allocates nothing and a
+      // point outside costs a single miss.
+      const e = entries.get(cell);
+      if (e === undefined) return outside(lon, lat);
+      if (typeof e !== 'string') return e;
+      const answer: Result<Assignment> = Object.freeze(ok(Object.freeze({ cell, path: pathOfLeaf(e) })));
+      entries.set(cell, answer);
       return answer;
     },
-    leafOf: (cell) => leafOfCell.get(cell),
+    leafOf,
     pathOf: (area) => h.paths.get(area) ?? none,
     cellsOf: (area) => h.subtreeCells.get(area) ?? none,
     leavesOf: (area) => h.subtreeLeaves.get(area) ?? none,
@@ -125,8 +129,8 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
       return [lon, lat];
     },
     neighbours(cell, k) {
-      if (!leafOfCell.has(cell) || !(k >= 1)) return none;
-      return gridDisk(cell, Math.floor(k)).filter((c) => c !== cell && leafOfCell.has(c)) as CellId[];
+      if (!entries.has(cell) || !(k >= 1)) return none;
+      return gridDisk(cell, Math.floor(k)).filter((c) => c !== cell && entries.has(c)) as CellId[];
     },
     problems: () => problems,
   });

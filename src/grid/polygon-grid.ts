@@ -43,6 +43,7 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
   const none: readonly never[] = Object.freeze([]);
   const outside = outsideCity;
   const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
+  const answers: (Result<Assignment> | undefined)[] = new Array(codes.length);
   const known = (cell: CellId): number => {
     const i = position.get(cell);
     if (i === undefined) throw new DomainError('GRID_UNKNOWN_CELL', `no cell has the code ${cell}`, { cell });
@@ -56,11 +57,16 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
     assign(lon: number, lat: number): Result<Assignment> {
       const i = cellIndex.locate(lon, lat);
       if (i === undefined) return outside(lon, lat);
+      const cached = answers[i];
+      if (cached !== undefined) return cached;
       const cell = codes[i] as CellId;
       const leaf = locate ? locate(lon, lat, leafIndexOf.get(cell)) : leafIndexOf.get(cell);
       if (leaf === undefined) return outside(lon, lat);
       const id = ids[leaf] as AreaId;
-      return ok({ cell, path: h.paths.get(id) ?? [id] });
+      const answer: Result<Assignment> = Object.freeze(ok(Object.freeze({ cell, path: h.paths.get(id) ?? [id] })));
+      // With assignPoints 'cell' a cell's answer never changes: build it once, as the H3 grid does.
+      if (!locate) answers[i] = answer;
+      return answer;
     },
     leafOf: (cell) => leafOfCell.get(cell),
     pathOf: (area) => h.paths.get(area) ?? none,
