@@ -116,5 +116,41 @@ export function quarantineStoreContract(name: string, make: () => Promise<Stores
         await s.close();
       }
     });
+
+    // `quarantine show N` and paging with `--after N` must never reach a record other than the one first given N.
+    test('a deleted id is never handed out again', async () => {
+      const s = await make();
+      try {
+        const put = (...raws: string[]) =>
+          s.readings.writeReadings(
+            [],
+            raws.map((r) => quarantined(r, 'INGEST_UNKNOWN_SENSOR')),
+          );
+        const ids = async () => (await s.quarantine.listQuarantine({ limit: 100, offset: 0 })).map((e) => e.id);
+        await put('a', 'b', 'c');
+        const first = await ids();
+        const highest = first[2]!;
+        assert.equal(await s.quarantine.deleteQuarantine([highest]), 1);
+        await put('d', 'e');
+        const second = await s.quarantine.findQuarantine({ limit: 100, afterId: first[1]! });
+        assert.deepEqual(
+          second.map((e) => e.raw),
+          ['d', 'e'],
+        );
+        assert.ok(second[0]!.id > highest, `new id ${second[0]!.id} after deleted ${highest}`);
+        assert.ok(second[1]!.id > second[0]!.id);
+        assert.deepEqual(await s.quarantine.findQuarantine({ limit: 100, ids: [highest] }), []);
+        // Not even once every entry is gone, when a counter taken from the table's largest id would start over.
+        const top = second[1]!.id;
+        assert.equal(await s.quarantine.deleteQuarantine(await ids()), 4);
+        await s.reports.writeReports([], [quarantined('f', 'INGEST_OUTSIDE_CITY')]);
+        const [last, ...rest] = await s.quarantine.listQuarantine({ limit: 100, offset: 0 });
+        assert.equal(last?.raw, 'f');
+        assert.equal(rest.length, 0);
+        assert.ok(last !== undefined && last.id > top, `new id ${last?.id} after deleted ${top}`);
+      } finally {
+        await s.close();
+      }
+    });
   });
 }
