@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gridDisk, latLngToCell, polygonToCells } from 'h3-js';
 import { loadCity } from '../../src/adapters/city-files.ts';
+import type { City } from '../../src/city/city.ts';
 import type { AreaGeometry } from '../../src/city/schema.ts';
 import { assignCellsWithPolicy, h3CellSample } from '../../src/grid/cell-policy.ts';
 import { buildGrid } from '../../src/grid/h3-grid.ts';
 import { buildPolygonIndex } from '../../src/grid/polygon-index.ts';
+import type { Grid } from '../../src/grid/types.ts';
 import { csvRecords } from '../../src/ingest/csv.ts';
-import { cityInit, LA_311_2020, LA_COUNCILS, LA_DISTRICTS, SHARED_DATA } from '../helpers/la-data.ts';
+import type { Result } from '../../src/shared/result.ts';
+import { cityInit, LA_311_2020, LA_COUNCILS, LA_DISTRICTS, SHARED_DATA, setGrid } from '../helpers/la-data.ts';
 
 /**
  * Issue 3, "Import real boundaries", on the real Los Angeles files: council districts contain neighbourhood
@@ -73,12 +76,94 @@ describe('LA boundaries: city init and point-in-polygon assignment', () => {
     );
   });
 
-  test('≥ 97% of the 2020 311 points with an nc land in that council (smallest polygon wins overlaps)', async (t) => {
-    const city = await loadCity(dir);
-    const leaves = [...city.areas.values()].filter((a) => a.children.length === 0);
+  /** The 2020 311 records, parsed once: their point (NaN when missing) and the council their own `nc` names. */
+  let requests: { lon: number; lat: number; council: string | undefined }[] | undefined;
+  const requests311 = () =>
+    (requests ??= csvRecords(readFileSync(REQUESTS, 'utf8')).map((r) => {
+      const nc = (r.nc ?? '').trim();
+      return {
+        lon: Number.parseFloat(r.longitude ?? ''),
+        lat: Number.parseFloat(r.latitude ?? ''),
+        council: nc === '' || Number(nc) === 0 ? undefined : `council-${nc}`,
+      };
+    }));
+  /** The city as `city init` wrote it, with its default grid (built once: it takes seconds). */
+  let byDefault: Promise<{ city: City; grid: Result<Grid> }> | undefined;
+  const defaultCity = () => (byDefault ??= loadCity(dir).then((city) => ({ city, grid: buildGrid(city) })));
+  const leafAreasOf = (city: City) => [...city.areas.values()].filter((a) => a.children.length === 0);
+  const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(2)}%`;
+
+  test('≥ 97% of the 2020 311 points with an nc land in that council through the city grid, as ingest assigns them', async (t) => {
+    // By cell (the default) a point near a council's edge takes its cell's council, and a point in a rejected overlap
+    // or gap cell is outside; only grid.assignPoints 'polygon' answers with the council holding the point itself.
+    const polygonDir = join(tmp, 'la-polygon');
+    cpSync(dir, polygonDir, { recursive: true });
+    setGrid(polygonDir, (g) => ({ ...g, assignPoints: 'polygon' }));
+    const city = await loadCity(polygonDir);
+    assert.equal(city.grid.assignPoints, 'polygon');
+    assert.equal(city.grid.policy.overlaps, 'reject');
+    assert.equal(city.grid.policy.gaps, 'reject');
+    const built = buildGrid(city);
+    assert.ok(built.ok);
+    const grid = built.value;
+    const leaves = leafAreasOf(city);
     const index = buildPolygonIndex(leaves.map((a) => a.geometry as AreaGeometry));
-    const records = csvRecords(readFileSync(REQUESTS, 'utf8'));
-    assert.equal(records.length, 10_000);
+    const all = requests311();
+    assert.equal(all.length, 10_000);
+
+    let withNc = 0;
+    let agree = 0;
+    let outside = 0;
+    for (const r of all) {
+      const got = grid.assign(r.lon, r.lat);
+      // Exact under the rejecting policies: a point in one council is that council's, any other point is outside.
+      const holding = Number.isFinite(r.lon) && Number.isFinite(r.lat) ? index.containing(r.lon, r.lat) : [];
+      if (holding.length === 1) {
+        assert.ok(got.ok, `(${r.lon}, ${r.lat}) lies in ${leaves[holding[0]!]?.id}`);
+        assert.deepEqual(got.value.path, grid.pathOf(leaves[holding[0]!]!.id));
+      } else {
+        assert.ok(!got.ok && got.error.code === 'INGEST_OUTSIDE_CITY', `(${r.lon}, ${r.lat}) is in no one council`);
+      }
+      if (r.council === undefined) continue;
+      withNc++;
+      if (!got.ok) outside++;
+      else if (got.value.path.at(-1) === r.council) agree++;
+    }
+
+    // The default grid (assignPoints 'cell') on the same records, for the log: what a city left as init wrote it gets.
+    const { grid: cellBuilt } = await defaultCity();
+    assert.ok(cellBuilt.ok);
+    const byCell = cellBuilt.value;
+    let agreeByCell = 0;
+    for (const r of all) {
+      const got = r.council === undefined ? undefined : byCell.assign(r.lon, r.lat);
+      if (got?.ok && got.value.path.at(-1) === r.council) agreeByCell++;
+    }
+    t.diagnostic(
+      `311 2020 through Grid.assign: ${withNc} records with nc; assignPoints polygon: ${agree} agree ` +
+        `(${pct(agree, withNc)}), ${outside} outside the city; assignPoints cell (default): ${agreeByCell} agree ` +
+        `(${pct(agreeByCell, withNc)})`,
+    );
+    assert.equal(withNc, 10_000 - 38);
+    assert.ok(agree / withNc >= 0.97, `only ${agree} of ${withNc} agree`);
+
+    // Throughput, for the log only: what ingest pays per point with either setting.
+    const rounds = 5;
+    let sink = 0;
+    const rate = (assign: Grid['assign']) => {
+      const t0 = performance.now();
+      for (let k = 0; k < rounds; k++) for (const r of all) sink += assign(r.lon, r.lat).ok ? 1 : 0;
+      return Math.round((rounds * all.length) / ((performance.now() - t0) / 1000)).toLocaleString('en');
+    };
+    t.diagnostic(`Grid.assign points/s: assignPoints polygon ${rate(grid.assign)}, cell ${rate(byCell.assign)}`);
+    assert.ok(sink > 0);
+  });
+
+  test('the polygon index on its own: ≥ 97% of the points with an nc lie in that council (smallest polygon wins overlaps)', async (t) => {
+    const city = await loadCity(dir);
+    const leaves = leafAreasOf(city);
+    const index = buildPolygonIndex(leaves.map((a) => a.geometry as AreaGeometry));
+    const all = requests311();
 
     let withNc = 0;
     let agree = 0;
@@ -86,21 +171,18 @@ describe('LA boundaries: city init and point-in-polygon assignment', () => {
     let multiple = 0;
     let agreeFirst = 0;
     const points: [number, number][] = [];
-    for (const r of records) {
-      const lon = Number.parseFloat(r.longitude ?? '');
-      const lat = Number.parseFloat(r.latitude ?? '');
+    for (const { lon, lat, council } of all) {
       const hasPoint = Number.isFinite(lon) && Number.isFinite(lat);
       if (hasPoint) points.push([lon, lat]);
-      const nc = (r.nc ?? '').trim();
-      if (nc === '' || Number(nc) === 0) continue;
+      if (council === undefined) continue;
       withNc++;
       if (!hasPoint) continue;
-      const all = index.containing(lon, lat);
-      if (all.length === 0) outside++;
-      if (all.length > 1) multiple++;
+      const holding = index.containing(lon, lat);
+      if (holding.length === 0) outside++;
+      if (holding.length > 1) multiple++;
       const leaf = index.locate(lon, lat);
-      if (leaf !== undefined && leaves[leaf]?.id === `council-${nc}`) agree++;
-      if (all[0] !== undefined && leaves[all[0]]?.id === `council-${nc}`) agreeFirst++;
+      if (leaf !== undefined && leaves[leaf]?.id === council) agree++;
+      if (holding[0] !== undefined && leaves[holding[0]]?.id === council) agreeFirst++;
     }
     t.diagnostic(
       `311 2020: ${withNc} records with nc; ${agree} agree (smallest polygon), ${agreeFirst} with first match; ` +
@@ -124,8 +206,7 @@ describe('LA boundaries: city init and point-in-polygon assignment', () => {
   });
 
   test('the H3 grid over the overlapping councils: the default policy rejects and lists, never silently (issue 3 §2)', async (t) => {
-    const city = await loadCity(dir);
-    const grid = buildGrid(city);
+    const { city, grid } = await defaultCity();
     assert.ok(grid.ok, 'buildGrid no longer fails on the first overlap');
     const problems = grid.value.problems();
     const overlaps = problems.filter((p) => p.kind === 'overlap');
@@ -140,8 +221,7 @@ describe('LA boundaries: city init and point-in-polygon assignment', () => {
     );
 
     // The pure policy function on its own, over the cells whose centres lie in a council plus one ring around them.
-    const leaves = [...city.areas.values()].filter((a) => a.children.length === 0);
-    const geometries = leaves.map((a) => a.geometry as AreaGeometry);
+    const geometries = leafAreasOf(city).map((a) => a.geometry as AreaGeometry);
     const inner = new Set(
       geometries.flatMap((g) =>
         (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).flatMap((p) => polygonToCells(p, 9, true)),

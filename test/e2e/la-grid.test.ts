@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { latLngToCell } from 'h3-js';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { loadCity } from '../../src/adapters/city-files.ts';
 import type { City } from '../../src/city/city.ts';
 import { tinyCityDef } from '../../src/city/fixtures.ts';
-import type { AreaGeometry, GridDef } from '../../src/city/schema.ts';
+import type { AreaGeometry } from '../../src/city/schema.ts';
 import { buildGrid } from '../../src/grid/h3-grid.ts';
 import { buildPolygonIndex, type PolygonIndex } from '../../src/grid/polygon-index.ts';
 import type { Grid } from '../../src/grid/types.ts';
 import type { AreaId, CellId } from '../../src/shared/brand.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
-import { cityInit, LA_COUNCILS, LA_DISTRICTS, SHARED_DATA } from '../helpers/la-data.ts';
+import { cityInit, LA_COUNCILS, LA_DISTRICTS, SHARED_DATA, setGrid } from '../helpers/la-data.ts';
 
 /**
  * Issue 3 §2–§3 on the real Los Angeles neighbourhood councils, which overlap and leave gaps: with an explicit policy
@@ -30,14 +30,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'gridloop-la-grid-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const init = cityInit;
-
-/** Rewrites the grid section of dir/city.yaml. */
-function setGrid(dir: string, grid: (g: GridDef) => GridDef): void {
-  const file = join(dir, 'city.yaml');
-  const def = parse(readFileSync(file, 'utf8'));
-  def.grid = grid(def.grid);
-  writeFileSync(file, stringify(def));
-}
 
 /** A seeded generator, so that a failure can be replayed. */
 const random = mulberry32;

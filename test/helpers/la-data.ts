@@ -1,5 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { parse, stringify } from 'yaml';
+import type { GridDef } from '../../src/city/schema.ts';
 import { cityCommand } from '../../src/cli/commands/city-init.ts';
 import { PROJECT_ROOT } from '../../src/cli/paths.ts';
 
@@ -21,4 +24,12 @@ export async function cityInit(...args: string[]): Promise<void> {
   } finally {
     console.log = log;
   }
+}
+
+/** Rewrites the grid section of dir/city.yaml, as an operator would edit it after `city init`. */
+export function setGrid(dir: string, grid: (g: GridDef) => GridDef): void {
+  const file = join(dir, 'city.yaml');
+  const def = parse(readFileSync(file, 'utf8'));
+  def.grid = grid(def.grid);
+  writeFileSync(file, stringify(def));
 }
