@@ -146,6 +146,30 @@ describe('ingest pipeline: readings', () => {
     );
   });
 
+  test('a quarantine entry names its own source when sources are given per record or line', async () => {
+    const { ingest, stores, events } = setup();
+    const good = { sensor: 'aq-1', metric: 'pm25', value: 5, ts: iso(NOW) };
+    const r = await ingest.ingestRecords([good, 42, { nope: 1 }], 'mqtt', ['mqtt:a', 'mqtt:b', 'mqtt:c']);
+    const l = await ingest.ingestLines(['garbage', '', 'more'], 'mqtt', 0, ['mqtt:d', 'mqtt:e', 'mqtt:f']);
+    const plain = await ingest.ingestLines(['junk'], 'http');
+    for (const s of [r, l, plain]) balanced(s);
+    const q = await stores.quarantine.listQuarantine({ limit: 10, offset: 0 });
+    assert.deepEqual(
+      q.map((e) => [e.raw, e.source]),
+      [
+        ['42', 'mqtt:b'],
+        ['{"nope":1}', 'mqtt:c'],
+        ['garbage', 'mqtt:d'],
+        ['more', 'mqtt:f'],
+        ['junk', 'http'],
+      ],
+    );
+    assert.deepEqual(
+      events.stored.map((e) => [e.source, e.readings.length]),
+      [['mqtt', 1]],
+    );
+  });
+
   test('property: every line ends up stored, quarantined or duplicate, and the store agrees', async () => {
     const lineArb = fc.oneof(
       fc

@@ -32,10 +32,18 @@ export interface IngestDeps {
 export interface Ingest {
   /** Readings as NDJSON, one a line; an error's index is the line's 0-based number. */
   ingestNdjson(text: string | Buffer, source: string): Promise<IngestSummary>;
-  /** Readings as NDJSON lines already split; an error's index is `firstIndex` + the line's index in `lines`. */
-  ingestLines(lines: readonly string[], source: string, firstIndex?: number): Promise<IngestSummary>;
-  /** Readings already parsed from JSON (an array body, MQTT messages, the simulator). */
-  ingestRecords(records: readonly unknown[], source: string): Promise<IngestSummary>;
+  /**
+   * Readings as NDJSON lines already split; an error's index is `firstIndex` + the line's index in `lines`. A line's
+   * quarantine entry names `sources[i]` when given (e.g. each MQTT message's topic in one batch), else `source`.
+   */
+  ingestLines(
+    lines: readonly string[],
+    source: string,
+    firstIndex?: number,
+    sources?: readonly string[],
+  ): Promise<IngestSummary>;
+  /** Readings already parsed from JSON (an array body, MQTT messages, the simulator); `sources` as for ingestLines. */
+  ingestRecords(records: readonly unknown[], source: string, sources?: readonly string[]): Promise<IngestSummary>;
   /** Reports (Open311 field names); ids[i] is the stored or earlier report's id for input i, undefined if refused. */
   fileReports(records: readonly unknown[], source: string): Promise<IngestSummary & { ids: (ReportId | undefined)[] }>;
 }
@@ -87,7 +95,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     await bus.emit('IngestDone', { summary, source, kind });
   }
 
-  async function ingestLines(lines: readonly string[], source: string, firstIndex = 0): Promise<IngestSummary> {
+  async function ingestLines(
+    lines: readonly string[],
+    source: string,
+    firstIndex = 0,
+    sources?: readonly string[],
+  ): Promise<IngestSummary> {
     const summary = emptySummary();
     let now = clock();
     let readings: Reading[] = [];
@@ -104,8 +117,9 @@ export function createIngest(deps: IngestDeps): Ingest {
         // The slow path: anything but a plain valid reading, which it stores or explains.
         const value = parseLine(line);
         const r = value === MALFORMED ? undefined : validateReading(value, sensors, now, skew);
-        if (r === undefined) refuse(summary, quarantine, firstIndex + i, malformedEntry(line, source, now));
-        else if (r instanceof Problem) refuse(summary, quarantine, firstIndex + i, entry(r, line, source, now));
+        const from = sources?.[i] ?? source;
+        if (r === undefined) refuse(summary, quarantine, firstIndex + i, malformedEntry(line, from, now));
+        else if (r instanceof Problem) refuse(summary, quarantine, firstIndex + i, entry(r, line, from, now));
         else readings.push(r);
       }
       if (++inBatch === MAX_BATCH) {
@@ -121,7 +135,11 @@ export function createIngest(deps: IngestDeps): Ingest {
     return summary;
   }
 
-  async function ingestRecords(records: readonly unknown[], source: string): Promise<IngestSummary> {
+  async function ingestRecords(
+    records: readonly unknown[],
+    source: string,
+    sources?: readonly string[],
+  ): Promise<IngestSummary> {
     const summary = emptySummary();
     for (let start = 0; start < records.length; start += MAX_BATCH) {
       const now = clock();
@@ -130,7 +148,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       const quarantine: QuarantineEntry[] = [];
       for (let i = start; i < end; i++) {
         const r = validateReading(records[i], sensors, now, skew);
-        if (r instanceof Problem) refuse(summary, quarantine, i, entry(r, rawOf(records[i]), source, now));
+        if (r instanceof Problem)
+          refuse(summary, quarantine, i, entry(r, rawOf(records[i]), sources?.[i] ?? source, now));
         else readings.push(r);
       }
       summary.received += end - start;

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { type MqttCounters, type MqttSource, startMqttSource } from '../../src/adapters/mqtt/source.ts';
+import type { Ingest } from '../../src/ingest/pipeline.ts';
 import { tcpProbe } from '../helpers/nats-cluster.ts';
 import { startServer } from '../helpers/server.ts';
 import { requireService } from '../helpers/services.ts';
@@ -49,13 +50,13 @@ test('MQTT source with the real Mosquitto and mosquitto_pub', { timeout: 60_000 
   let pauseMs = 0;
   const pause = () => new Promise((r) => setTimeout(r, pauseMs));
   const ingest = {
-    async ingestLines(lines: readonly string[], source: string) {
+    async ingestLines(...args: Parameters<Ingest['ingestLines']>) {
       await pause();
-      return srv.rt.ingest.ingestLines(lines, source);
+      return srv.rt.ingest.ingestLines(...args);
     },
-    async ingestRecords(records: readonly unknown[], source: string) {
+    async ingestRecords(...args: Parameters<Ingest['ingestRecords']>) {
       await pause();
-      return srv.rt.ingest.ingestRecords(records, source);
+      return srv.rt.ingest.ingestRecords(...args);
     },
   };
   const open = (): MqttSource =>

@@ -5,22 +5,24 @@ import { type SplitPayload, splitPayload } from './payload.ts';
 type Counts = { received: number; stored: number; quarantined: number; duplicate: number };
 
 /**
- * Writes one batch of messages through the pipeline, one source `mqtt:<topic>` per topic, and adds what happened to
- * `counters`. It resolves only when everything is committed; it throws if the store failed.
+ * Writes one batch of messages through the pipeline, and adds what happened to `counters`: all parsed records in one
+ * call and all NDJSON lines in another, so that a batch from many topics is one transaction each, not one per topic.
+ * A quarantine entry still names its message's source, `mqtt:<topic>`. It resolves only when everything is
+ * committed; it throws if the store failed.
  */
 export async function ingestMessages(
   ingest: Pick<Ingest, 'ingestLines' | 'ingestRecords'>,
   batch: readonly { readonly topic: string; readonly payload: Buffer }[],
   counters: Counts,
 ): Promise<void> {
-  const byTopic = new Map<string, SplitPayload>();
+  const split: SplitPayload = { records: [], lines: [] };
+  const recordSources: string[] = [];
+  const lineSources: string[] = [];
   for (const m of batch) {
-    let split = byTopic.get(m.topic);
-    if (split === undefined) {
-      split = { records: [], lines: [] };
-      byTopic.set(m.topic, split);
-    }
     splitPayload(m.payload, split);
+    const source = `mqtt:${m.topic}`;
+    while (recordSources.length < split.records.length) recordSources.push(source);
+    while (lineSources.length < split.lines.length) lineSources.push(source);
   }
   const add = (s: Counts) => {
     counters.received += s.received;
@@ -28,11 +30,8 @@ export async function ingestMessages(
     counters.quarantined += s.quarantined;
     counters.duplicate += s.duplicate;
   };
-  for (const [topic, split] of byTopic) {
-    const source = `mqtt:${topic}`;
-    if (split.records.length > 0) add(await ingest.ingestRecords(split.records, source));
-    if (split.lines.length > 0) add(await ingest.ingestLines(split.lines, source));
-  }
+  if (split.records.length > 0) add(await ingest.ingestRecords(split.records, 'mqtt', recordSources));
+  if (split.lines.length > 0) add(await ingest.ingestLines(split.lines, 'mqtt', 0, lineSources));
 }
 
 type Send = (packet: { cmd: string; messageId?: number }, cb?: () => void) => void;
