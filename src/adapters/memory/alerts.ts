@@ -2,30 +2,11 @@ import type { AlertId, CaseId, EpochMs } from '../../shared/brand.ts';
 import { DomainError } from '../../shared/errors.ts';
 import type { AlertStore } from '../../watch/ports.ts';
 import type { Alert, AlertEvidence, AlertFilter } from '../../watch/types.ts';
-import { type AlertRow, alertFromRow } from '../rows/alerts.ts';
+import { type AlertRow, alertFromRow, alertToRow } from '../rows/alerts.ts';
 import { compareText, constraintError, type MemoryDb, take } from './db.ts';
 
 const RULE_KINDS: readonly string[] = ['threshold', 'count'];
 const STATES: readonly string[] = ['open', 'acknowledged', 'cleared'];
-
-const toRow = (a: Alert): AlertRow => ({
-  id: a.id,
-  rule: a.rule,
-  rule_kind: a.ruleKind,
-  title: a.title,
-  severity: a.severity,
-  state: a.state,
-  cell: a.cell,
-  area: a.area,
-  sensor: a.sensor ?? null,
-  metric: a.metric ?? null,
-  category: a.category ?? null,
-  raised_at: a.raisedAt,
-  cleared_at: a.clearedAt ?? null,
-  // Kept as JSON text, as in SQL: what reads back is a fresh copy that nobody else holds.
-  evidence: JSON.stringify(a.evidence),
-  case_id: a.caseId ?? null,
-});
 
 /** The AlertStore in memory, with the SQL schema's checks on rule kind and state. */
 export class MemoryAlertStore implements AlertStore {
@@ -35,7 +16,7 @@ export class MemoryAlertStore implements AlertStore {
   }
 
   async insertAlert(a: Alert): Promise<void> {
-    const row = toRow(a);
+    const row = alertToRow(a);
     if (this.#db.alerts.has(row.id)) throw constraintError(`alerts.id ${row.id} is taken`);
     if (!RULE_KINDS.includes(row.rule_kind)) throw constraintError(`alerts.rule_kind ${row.rule_kind}`);
     if (!STATES.includes(row.state)) throw constraintError(`alerts.state ${row.state}`);

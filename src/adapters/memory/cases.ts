@@ -1,30 +1,8 @@
 import type { CaseStore } from '../../cases/ports.ts';
 import type { Case, CaseFilter, CaseHistoryEntry } from '../../cases/types.ts';
 import type { CaseId, EpochMs } from '../../shared/brand.ts';
-import { type CaseRow, caseFromRow, type HistoryRow, historyFromRow, pathText } from '../rows/cases.ts';
+import { caseFromRow, caseToRow, type HistoryRow, historyFromRow } from '../rows/cases.ts';
 import { compareText, constraintError, type MemoryDb, take } from './db.ts';
-
-const toRow = (c: Case): CaseRow => ({
-  id: c.id,
-  state: c.state,
-  category: c.category,
-  priority: c.priority,
-  title: c.title,
-  description: c.description ?? null,
-  cell: c.cell,
-  area_path: pathText(c.areaPath),
-  team: c.team ?? null,
-  source: c.source,
-  alert_id: c.alertId ?? null,
-  report_id: c.reportId ?? null,
-  created_at: c.createdAt,
-  updated_at: c.updatedAt,
-  due_stage: c.dueStage ?? null,
-  due_at: c.dueAt ?? null,
-  overdue: c.overdue ? 1 : 0,
-  rework_count: c.reworkCount,
-  version: c.version,
-});
 
 const toHistory = (seq: number, e: Omit<CaseHistoryEntry, 'seq'>): HistoryRow => ({
   seq,
@@ -55,7 +33,7 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async createCase(c: Case, first: Omit<CaseHistoryEntry, 'seq'>): Promise<void> {
-    const row = toRow(c);
+    const row = caseToRow(c);
     if (this.#db.cases.has(row.id)) throw constraintError(`cases.id ${row.id} is taken`);
     const entry = toHistory(1, first);
     this.#db.cases.set(row.id, row);
@@ -63,7 +41,7 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async updateCase(next: Case, entry: Omit<CaseHistoryEntry, 'seq'>): Promise<boolean> {
-    const row = toRow(next);
+    const row = caseToRow(next);
     const old = this.#db.cases.get(row.id);
     if (old === undefined || old.version !== row.version - 1) return false;
     const history = this.#db.caseHistory.get(row.id) ?? [];

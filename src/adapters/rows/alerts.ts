@@ -38,3 +38,23 @@ export const alertFromRow = (r: AlertRow): Alert => ({
   evidence: JSON.parse(r.evidence) as AlertEvidence,
   caseId: (r.case_id ?? undefined) as CaseId | undefined,
 });
+
+/** An alert as the row its stores keep (the inverse of alertFromRow). */
+export const alertToRow = (a: Alert): AlertRow => ({
+  id: a.id,
+  rule: a.rule,
+  rule_kind: a.ruleKind,
+  title: a.title,
+  severity: a.severity,
+  state: a.state,
+  cell: a.cell,
+  area: a.area,
+  sensor: a.sensor ?? null,
+  metric: a.metric ?? null,
+  category: a.category ?? null,
+  raised_at: a.raisedAt,
+  cleared_at: a.clearedAt ?? null,
+  // Kept as JSON text: what reads back is a fresh copy that nobody else holds.
+  evidence: JSON.stringify(a.evidence),
+  case_id: a.caseId ?? null,
+});

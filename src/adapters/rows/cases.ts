@@ -74,3 +74,26 @@ export const historyFromRow = (r: HistoryRow): CaseHistoryEntry => ({
   note: r.note ?? undefined,
   team: (r.team ?? undefined) as TeamId | undefined,
 });
+
+/** A case as the row its stores keep (the inverse of caseFromRow). */
+export const caseToRow = (c: Case): CaseRow => ({
+  id: c.id,
+  state: c.state,
+  category: c.category,
+  priority: c.priority,
+  title: c.title,
+  description: c.description ?? null,
+  cell: c.cell,
+  area_path: pathText(c.areaPath),
+  team: c.team ?? null,
+  source: c.source,
+  alert_id: c.alertId ?? null,
+  report_id: c.reportId ?? null,
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
+  due_stage: c.dueStage ?? null,
+  due_at: c.dueAt ?? null,
+  overdue: c.overdue ? 1 : 0,
+  rework_count: c.reworkCount,
+  version: c.version,
+});

@@ -3,7 +3,7 @@ import type { AlertId, CaseId, EpochMs } from '../../shared/brand.ts';
 import { DomainError } from '../../shared/errors.ts';
 import type { AlertStore } from '../../watch/ports.ts';
 import type { Alert, AlertEvidence, AlertFilter } from '../../watch/types.ts';
-import { type AlertRow, alertFromRow } from '../rows/alerts.ts';
+import { type AlertRow, alertFromRow, alertToRow } from '../rows/alerts.ts';
 import type { Db } from './db.ts';
 import { statementCache } from './statement-cache.ts';
 
@@ -33,23 +33,7 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async insertAlert(a: Alert): Promise<void> {
-    this.#insert.run({
-      id: a.id,
-      rule: a.rule,
-      rule_kind: a.ruleKind,
-      title: a.title,
-      severity: a.severity,
-      state: a.state,
-      cell: a.cell,
-      area: a.area,
-      sensor: a.sensor ?? null,
-      metric: a.metric ?? null,
-      category: a.category ?? null,
-      raised_at: a.raisedAt,
-      cleared_at: a.clearedAt ?? null,
-      evidence: JSON.stringify(a.evidence),
-      case_id: a.caseId ?? null,
-    });
+    this.#insert.run(alertToRow(a));
   }
 
   /** Clearing an alert already cleared keeps its first clearing; an unknown id throws ALERT_NOT_FOUND. */

@@ -2,31 +2,9 @@ import type { Statement } from 'better-sqlite3';
 import type { CaseStore } from '../../cases/ports.ts';
 import type { Case, CaseFilter, CaseHistoryEntry } from '../../cases/types.ts';
 import type { CaseId, EpochMs } from '../../shared/brand.ts';
-import { type CaseRow, caseFromRow, type HistoryRow, historyFromRow, pathText } from '../rows/cases.ts';
+import { type CaseRow, caseFromRow, caseToRow, type HistoryRow, historyFromRow } from '../rows/cases.ts';
 import type { Db } from './db.ts';
 import { statementCache } from './statement-cache.ts';
-
-const toRow = (c: Case) => ({
-  id: c.id,
-  state: c.state,
-  category: c.category,
-  priority: c.priority,
-  title: c.title,
-  description: c.description ?? null,
-  cell: c.cell,
-  area_path: pathText(c.areaPath),
-  team: c.team ?? null,
-  source: c.source,
-  alert_id: c.alertId ?? null,
-  report_id: c.reportId ?? null,
-  created_at: c.createdAt,
-  updated_at: c.updatedAt,
-  due_stage: c.dueStage ?? null,
-  due_at: c.dueAt ?? null,
-  overdue: c.overdue ? 1 : 0,
-  rework_count: c.reworkCount,
-  version: c.version,
-});
 
 const COLUMNS =
   'id, state, category, priority, title, description, cell, area_path, team, source, alert_id, report_id, ' +
@@ -86,12 +64,12 @@ export class SqliteCaseStore implements CaseStore {
       for (const area of new Set(c.areaPath)) s.addArea.run(area, c.id);
     };
     this.#create = db.transaction((c: Case, first: Omit<CaseHistoryEntry, 'seq'>) => {
-      s.insert.run(toRow(c));
+      s.insert.run(caseToRow(c));
       addAreas(c);
       addEntry(c.id, first);
     });
     this.#update = db.transaction((next: Case, entry: Omit<CaseHistoryEntry, 'seq'>): boolean => {
-      const row = toRow(next);
+      const row = caseToRow(next);
       const oldPath = s.pathOf.get(next.id) as string | undefined;
       if (oldPath === undefined || s.update.run(row).changes === 0) return false;
       if (oldPath !== row.area_path) {
