@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importNdjsonFile } from '../src/adapters/import-file.ts';
+import { CheckpointFile } from '../src/adapters/import-checkpoint.ts';
+import { importFile } from '../src/adapters/import-file.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { DEMO_CITY, prepareFeed } from './ingest.ts';
 
@@ -45,7 +46,9 @@ export async function benchBig(tmp: string): Promise<object> {
 async function child(file: string, dataDir: string): Promise<void> {
   const rt = await createRuntime({ cityDir: DEMO_CITY, dataDir, jobIntervalMs: 0 });
   const t0 = performance.now();
-  const s = await importNdjsonFile(file, rt.ingest, { source: 'bench' });
+  // What `gridloop import FILE` runs: importFile with a checkpoint written after every batch.
+  const checkpoint = new CheckpointFile(dataDir, file);
+  const s = await importFile(file, rt, { format: 'ndjson', kind: 'readings', source: 'bench', checkpoint });
   const ms = performance.now() - t0;
   await rt.close();
   process.stdout.write(JSON.stringify({ ms, stored: s.stored, maxRssKb: process.resourceUsage().maxRSS }));
