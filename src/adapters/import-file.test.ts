@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { GridloopEvents } from '../events.ts';
 import { tinyIngestCity } from '../ingest/fixtures.ts';
-import { createIngest } from '../ingest/pipeline.ts';
 import { EventBus } from '../shared/bus.ts';
 import { CheckpointFile } from './import-checkpoint.ts';
-import { importFile, importNdjsonFile, readNdjsonLines } from './import-file.ts';
+import { type FileImportOptions, importFile, readNdjsonLines } from './import-file.ts';
 import { openSqliteStore } from './sqlite/index.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 12);
@@ -22,7 +21,7 @@ function setup() {
   const batches: number[] = [];
   bus.on('ReadingsStored', (e) => void batches.push(e.readings.length));
   const deps = { city, grid, sensors, stores, bus, clock: () => NOW };
-  return { ingest: createIngest(deps), deps, stores, batches };
+  return { deps, stores, batches };
 }
 
 /** About 3 MB of lines, so that chunk boundaries fall inside lines and inside multi-byte characters. */
@@ -46,29 +45,34 @@ function bigFile(name: string): { path: string; lines: string[] } {
   return { path, lines };
 }
 
-describe('importNdjsonFile', () => {
+describe('importFile: NDJSON readings', () => {
+  const readings = (path: string, deps: ReturnType<typeof setup>['deps'], more: Partial<FileImportOptions> = {}) =>
+    importFile(path, deps, { format: 'ndjson', kind: 'readings', source: `import:${basename(path)}`, ...more });
+
   for (const name of ['lf.ndjson', 'crlf.ndjson']) {
     test(`streams a file in batches and sums the summaries (${name})`, async () => {
-      const { ingest, stores, batches } = setup();
+      const { deps, stores, batches } = setup();
       const { path, lines } = bigFile(name);
-      let progress = 0;
-      const s = await importNdjsonFile(path, ingest, { batchLines: 7000, onBatch: () => void progress++ });
+      const progress: [number, number][] = [];
+      const s = await readings(path, deps, { batchSize: 7000, onProgress: (done, all) => progress.push([done, all]) });
       const bad = lines.filter((l) => l.includes('note'));
       const blank = lines.filter((l) => l === '').length;
       assert.equal(s.received, lines.length - blank);
       assert.equal(s.quarantined, bad.length);
       assert.equal(s.stored, lines.length - blank - bad.length);
       assert.equal(s.stored + s.quarantined + s.duplicate, s.received);
+      assert.deepEqual(s.reasons, [{ code: 'INGEST_MALFORMED_JSON', count: bad.length }]);
+      // An error's index is the line's 0-based number in the file, blank lines counted.
       assert.deepEqual(
-        s.errors.slice(0, 3).map((e) => [e.index, e.code]),
-        [
-          [999, 'INGEST_MALFORMED_JSON'],
-          [1999, 'INGEST_MALFORMED_JSON'],
-          [2999, 'INGEST_MALFORMED_JSON'],
-        ],
+        s.errors.map((e) => [e.index, e.code]),
+        bad.map((_, k) => [1000 * k + 999, 'INGEST_MALFORMED_JSON']),
       );
-      assert.ok(batches.every((n) => n <= 7000));
-      assert.equal(progress, Math.ceil(lines.length / 7000));
+      assert.ok(batches.length > 0 && batches.every((n) => n <= 7000));
+      // One call per batch of 7,000 lines, then one at the end; bytes done only grow, up to the file's size.
+      const size = statSync(path).size;
+      assert.equal(progress.length, Math.ceil(lines.length / 7000) + 1);
+      assert.ok(progress.every(([done, all], k) => all === size && done >= (progress[k - 1]?.[0] ?? 0)));
+      assert.deepEqual(progress.at(-2), [size, size]);
       const q = await stores.quarantine.listQuarantine({ limit: 100, offset: 0 });
       assert.deepEqual(
         q.map((e) => e.raw),
@@ -77,21 +81,23 @@ describe('importNdjsonFile', () => {
       assert.equal(q[0]?.source, `import:${name}`);
       assert.equal(await stores.readings.countReadings(), s.stored);
 
-      const again = await importNdjsonFile(path, ingest, { source: 'again' });
+      const again = await readings(path, deps, { source: 'again' });
       assert.equal(again.duplicate, s.stored);
       assert.equal(again.stored, 0);
+      assert.equal(again.stored + again.quarantined + again.duplicate, again.received);
+      assert.equal(await stores.readings.countReadings(), s.stored);
     });
   }
 
+  const reading = (value: number) =>
+    JSON.stringify({ sensor: 'aq-1', metric: 'pm25', value, ts: new Date(NOW - value * 1000).toISOString() });
+
   test('quarantines an over-long line cut short and goes on with the next line', async () => {
-    const { ingest, stores } = setup();
+    const { deps, stores } = setup();
     const path = join(dir, 'long.ndjson');
-    const good = JSON.stringify({ sensor: 'aq-1', metric: 'pm25', value: 1, ts: new Date(NOW).toISOString() });
-    writeFileSync(
-      path,
-      `${good}\n{"sensor":"${'x'.repeat(3 * 1024 * 1024)}"}\n${good.replace('"value":1', '"value":2').replace(':00.000Z', ':01.000Z')}`,
-    );
-    const s = await importNdjsonFile(path, ingest, { maxLineBytes: 1024 * 1024 });
+    // 3 MB over three 1 MB chunks: the line never arrives whole.
+    writeFileSync(path, `${reading(1)}\n{"sensor":"${'x'.repeat(3 * 1024 * 1024)}"}\n${reading(2)}`);
+    const s = await readings(path, deps, { maxLineBytes: 1024 * 1024 });
     assert.deepEqual(
       { ...s, errors: s.errors.map((e) => [e.index, e.code]) },
       {
@@ -99,6 +105,8 @@ describe('importNdjsonFile', () => {
         stored: 2,
         quarantined: 1,
         duplicate: 0,
+        reasons: [{ code: 'INGEST_MALFORMED_JSON', count: 1 }],
+        warnings: [],
         errors: [[1, 'INGEST_MALFORMED_JSON']],
       },
     );
@@ -106,15 +114,42 @@ describe('importNdjsonFile', () => {
     assert.ok(q && q.raw.length < 2000 && q.raw.startsWith('{"sensor":"xxx'));
   });
 
+  test('the line limit is exact: a valid reading one byte over it is quarantined, wherever it falls', async () => {
+    const { deps, stores } = setup();
+    const path = join(dir, 'limit.ndjson');
+    const lines = [reading(1), reading(2), reading(3), reading(4)];
+    const limit = (lines[0] as string).length;
+    lines[1] = (lines[1] as string).replace('{', '{ '); // one byte over, inside a chunk
+    lines[3] = (lines[3] as string).replace('{', '{ '); // one byte over, the last line, no newline
+    writeFileSync(path, lines.join('\r\n'));
+    const s = await readings(path, deps, { maxLineBytes: limit });
+    assert.deepEqual([s.received, s.stored, s.quarantined, s.errors.map((e) => e.index)], [4, 2, 2, [1, 3]]);
+    const q = await stores.quarantine.listQuarantine({ limit: 10, offset: 0 });
+    assert.ok(q.every((e) => e.code === 'INGEST_MALFORMED_JSON' && e.raw.includes('[cut:')));
+  });
+
+  test('blank lines, a byte order mark and a last line without a newline', async () => {
+    const { deps } = setup();
+    const path = join(dir, 'blank.ndjson');
+    writeFileSync(path, `\ufeff${reading(1)}\n\n  \r\n{"bad"\n${reading(2)}\r\n\n${reading(3)}`);
+    const s = await readings(path, deps);
+    assert.deepEqual(
+      [s.received, s.stored, s.quarantined, s.duplicate, s.errors.map((e) => [e.index, e.code])],
+      [4, 3, 1, 0, [[3, 'INGEST_MALFORMED_JSON']]],
+    );
+  });
+
   test('an empty file imports nothing', async () => {
-    const { ingest } = setup();
+    const { deps } = setup();
     const path = join(dir, 'empty.ndjson');
     writeFileSync(path, '');
-    assert.deepEqual(await importNdjsonFile(path, ingest), {
+    assert.deepEqual(await readings(path, deps), {
       received: 0,
       stored: 0,
       quarantined: 0,
       duplicate: 0,
+      reasons: [],
+      warnings: [],
       errors: [],
     });
   });
@@ -155,7 +190,7 @@ describe('importFile', () => {
     };
     const s = await importFile(path, deps, { format: 'csv', kind: 'reports', mapping, source: 'city-export' });
     assert.deepEqual(
-      { ...s },
+      { ...s, errors: s.errors.map((e) => [e.index, e.code]) },
       {
         received: 4,
         stored: 2,
@@ -166,6 +201,11 @@ describe('importFile', () => {
           { code: 'INGEST_UNKNOWN_SERVICE', count: 1 },
         ],
         warnings: [{ code: 'CLOSED_BEFORE_CREATED', count: 1 }],
+        // Record numbers after the header, whatever the quoted line breaks.
+        errors: [
+          [2, 'INGEST_MISSING_FIELD'],
+          [3, 'INGEST_UNKNOWN_SERVICE'],
+        ],
       },
     );
     const get = async (sr: string) => stores.reports.getReport((await stores.reports.findReportId('city-export', sr))!);
@@ -266,7 +306,16 @@ describe('importFile', () => {
       },
     });
     assert.equal(resumedFrom, 900);
-    assert.deepEqual({ ...rest, resumedAt: undefined }, { ...whole, resumedAt: undefined });
+    assert.deepEqual(
+      whole.errors.map((e) => e.index),
+      lines.flatMap((l, i) => (l === '{"bad"' ? [i] : [])),
+    );
+    // The resumed run lists only its own refusals; its counts are those of the unbroken run.
+    assert.deepEqual(
+      rest.errors.map((e) => e.index),
+      whole.errors.map((e) => e.index).filter((i) => i >= 900),
+    );
+    assert.deepEqual({ ...rest, resumedAt: undefined, errors: [] }, { ...whole, resumedAt: undefined, errors: [] });
     assert.equal(checkpoint.read(), undefined);
     assert.equal(await stores.readings.countReadings(), whole.stored);
     assert.equal(await stores.quarantine.countQuarantine(), whole.quarantined);

@@ -1,9 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { createMapper, type ImportKind, type ImportWarning, type Mapping } from '../ingest/mapping.ts';
-import { splitLines } from '../ingest/ndjson.ts';
-import { createIngest, type Ingest, type IngestDeps, MAX_BATCH, MAX_ERRORS } from '../ingest/pipeline.ts';
+import { createIngest, type IngestDeps, MAX_BATCH, MAX_ERRORS } from '../ingest/pipeline.ts';
 import type { IngestSummary, QuarantineEntry } from '../ingest/types.ts';
 import type { Checkpoint, CheckpointFile } from './import-checkpoint.ts';
 import { type Chunk, readCsvHeader, readCsvRecords } from './import-csv.ts';
@@ -13,87 +11,6 @@ import { propertyText, readGeoJsonFeatures } from './import-geojson.ts';
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
 
-export interface ImportOptions {
-  /** The source recorded with quarantined lines; default `import:<file name>`. */
-  readonly source?: string;
-  /** Lines per pipeline call (one transaction); at most, and by default, 10,000. */
-  readonly batchLines?: number;
-  /** Longest line kept whole; default MAX_LINE_BYTES. */
-  readonly maxLineBytes?: number;
-  /** Called after each batch with the running totals and the bytes read so far (for a progress bar). */
-  readonly onBatch?: (total: Readonly<IngestSummary>, bytesRead: number) => void;
-}
-
-/**
- * Streams an NDJSON file of readings through the pipeline in batches, without holding the file in memory, and returns
- * the summed summary. An error's index is the line's 0-based number in the file. Importing the same file again stores
- * nothing twice: its readings count as duplicates.
- */
-export async function importNdjsonFile(path: string, ingest: Ingest, opts: ImportOptions = {}): Promise<IngestSummary> {
-  const source = opts.source ?? `import:${basename(path)}`;
-  const batchLines = Math.max(1, Math.min(opts.batchLines ?? MAX_BATCH, MAX_BATCH));
-  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
-  const total: IngestSummary = { received: 0, stored: 0, quarantined: 0, duplicate: 0, errors: [] };
-  let pending: string[] = [];
-  let firstLine = 0;
-  let bytesRead = 0;
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let skipping = false;
-
-  const flush = async (lines: string[]): Promise<void> => {
-    const s = await ingest.ingestLines(lines, source, firstLine);
-    firstLine += lines.length;
-    total.received += s.received;
-    total.stored += s.stored;
-    total.quarantined += s.quarantined;
-    total.duplicate += s.duplicate;
-    for (const e of s.errors) if (total.errors.length < MAX_ERRORS) total.errors.push(e);
-    opts.onBatch?.(total, bytesRead);
-  };
-  const take = async (lines: string[]): Promise<void> => {
-    for (const line of lines) pending.push(line);
-    while (pending.length >= batchLines) {
-      const batch = pending.length === batchLines ? pending : pending.slice(0, batchLines);
-      pending = pending.length === batchLines ? [] : pending.slice(batchLines);
-      await flush(batch);
-    }
-  };
-
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    bytesRead += chunk.length;
-    let body = chunk;
-    if (skipping) {
-      // The rest of an over-long line, already quarantined: drop bytes up to its newline.
-      const nl = chunk.indexOf(10);
-      if (nl < 0) continue;
-      skipping = false;
-      body = chunk.subarray(nl + 1);
-    }
-    const last = body.lastIndexOf(10);
-    if (last < 0) {
-      carry.push(body);
-      carryBytes += body.length;
-      if (carryBytes > maxLine) {
-        await take([overlong(Buffer.concat(carry), maxLine)]);
-        carry = [];
-        carryBytes = 0;
-        skipping = true;
-      }
-      continue;
-    }
-    // Cut at a newline byte, which never falls inside a multi-byte UTF-8 character, so decoding here is safe.
-    const head = body.subarray(0, last + 1);
-    const text = (carryBytes > 0 ? Buffer.concat([...carry, head]) : head).toString('utf8');
-    carry = last + 1 < body.length ? [body.subarray(last + 1)] : [];
-    carryBytes = carry[0]?.length ?? 0;
-    await take(splitLines(text));
-  }
-  if (carryBytes > 0) await take(splitLines(Buffer.concat(carry).toString('utf8')));
-  if (pending.length > 0) await flush(pending);
-  return total;
-}
-
 /** The start of an over-long line, marked so that it cannot parse as JSON and is quarantined as malformed. */
 function overlong(start: Buffer, limit: number): string {
   return `${start.subarray(0, 1024).toString('utf8')}… [cut: the line is longer than ${limit} bytes]`;
@@ -101,8 +18,9 @@ function overlong(start: Buffer, limit: number): string {
 
 /**
  * The lines of an NDJSON file from byte `start` (a line start) on, in chunks, each with the byte offset past its line
- * break, so that a checkpoint can name the exact place to resume. A line longer than `maxLine` is handed on cut short
- * and marked, as importNdjsonFile does. Blank lines are included (a line's number is its index in the file).
+ * break, so that a checkpoint can name the exact place to resume. Blank lines are included (a line's number is its
+ * index in the file). A line longer than `maxLine` bytes (not counting its `\r\n`) is handed on cut short and marked,
+ * so that it is quarantined as malformed; at most `maxLine` bytes of it and one chunk are ever held.
  */
 export async function* readNdjsonLines(
   path: string,
@@ -128,19 +46,19 @@ export async function* readNdjsonLines(
     for (;;) {
       const nl = buf.indexOf(10, from);
       if (nl < 0) break;
+      const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
       if (skipping) {
         items.push(overlong(skipping, maxLine));
         skipping = undefined;
-      } else {
-        const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
-        items.push(buf.toString('utf8', from, end));
-      }
+      } else
+        items.push(end - from > maxLine ? overlong(buf.subarray(from, end), maxLine) : buf.toString('utf8', from, end));
       ends.push(carryStart + nl + 1);
       from = nl + 1;
     }
     carry = buf.subarray(from);
     carryStart += from;
-    if (carry.length > maxLine) {
+    // One byte over the limit may still be the `\r` of a `\r\n` in the next chunk.
+    if (carry.length > maxLine + 1) {
       // Keep only the start of an over-long line; its end comes with a later newline.
       skipping ??= Buffer.from(carry.subarray(0, 1024));
       carryStart += carry.length;
@@ -148,9 +66,12 @@ export async function* readNdjsonLines(
     }
     if (items.length > 0) yield { items, ends };
   }
-  if (skipping) yield { items: [overlong(skipping, maxLine)], ends: [carryStart + carry.length] };
-  else if (carry.length > 0)
-    yield { items: [carry.toString('utf8').replace(/\r$/, '')], ends: [carryStart + carry.length] };
+  const end = carryStart + carry.length;
+  if (skipping) yield { items: [overlong(skipping, maxLine)], ends: [end] };
+  else if (carry.length > 0) {
+    const line = carry.at(-1) === 13 ? carry.subarray(0, -1) : carry;
+    yield { items: [line.length > maxLine ? overlong(line, maxLine) : line.toString('utf8')], ends: [end] };
+  }
 }
 
 export type FileFormat = 'ndjson' | 'csv' | 'geojson';
@@ -164,6 +85,8 @@ export interface FileImportOptions {
   readonly source: string;
   /** Records per batch (one transaction, one checkpoint); at most, and by default, MAX_BATCH. */
   readonly batchSize?: number;
+  /** NDJSON: the longest line kept whole; a longer one is quarantined as malformed, cut short. Default MAX_LINE_BYTES. */
+  readonly maxLineBytes?: number;
   /** Resume from it if present, write it after each committed batch, remove it at the end. */
   readonly checkpoint?: CheckpointFile;
   /** After each batch: work done and work in all (bytes, or features for GeoJSON), and the counts so far. */
@@ -182,6 +105,11 @@ export interface FileImportSummary {
   reasons: { code: string; count: number }[];
   /** Rows imported but odd (e.g. closed before they were created): name → count. */
   warnings: { code: string; count: number }[];
+  /**
+   * The first MAX_ERRORS records this run refused, each at its 0-based record number (for NDJSON, its line number in
+   * the file, blank lines and all). A resumed run lists only its own.
+   */
+  errors: IngestSummary['errors'];
   /** The record number the import resumed from, when it did. */
   resumedAt?: number;
 }
@@ -199,6 +127,7 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
   const warnings = new Map<string, number>();
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? MAX_BATCH, MAX_BATCH));
   const total = { received: 0, stored: 0, quarantined: 0, duplicate: 0 };
+  const errors: IngestSummary['errors'] = [];
   const cp = opts.checkpoint?.read();
   let record = 0;
   let offset = 0;
@@ -218,26 +147,32 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
     ...total,
     reasons: top(reasons, 5),
     warnings: top(warnings, 100),
+    errors: [...errors],
     ...(cp ? { resumedAt: cp.record } : {}),
   });
 
   const { units, size } = await openUnits(path, opts, offset, record);
   let pending: unknown[] = [];
+  // The record number of each pending item: blank lines and rows are not sent on, so an item's index may lag it.
+  let pendingNumbers: number[] = [];
   let pendingWarnings: ImportWarning[] = [];
   let done = offset;
+  const asLines = opts.format === 'ndjson' && opts.kind === 'readings';
   const flush = async (endOffset: number, endRecord: number): Promise<void> => {
     const batch = pending;
+    const numbers = pendingNumbers;
     pending = [];
-    const s =
-      opts.format === 'ndjson' && opts.kind === 'readings'
-        ? await ingest.ingestLines(batch as string[], opts.source, record)
-        : opts.kind === 'readings'
-          ? await ingest.ingestRecords(batch, opts.source)
-          : await ingest.fileReports(batch, opts.source);
+    pendingNumbers = [];
+    const s = asLines
+      ? await ingest.ingestLines(batch as string[], opts.source)
+      : opts.kind === 'readings'
+        ? await ingest.ingestRecords(batch, opts.source)
+        : await ingest.fileReports(batch, opts.source);
     total.received += s.received;
     total.stored += s.stored;
     total.quarantined += s.quarantined;
     total.duplicate += s.duplicate;
+    for (const e of s.errors) if (errors.length < MAX_ERRORS) errors.push({ ...e, index: numbers[e.index] as number });
     for (const w of pendingWarnings) warnings.set(w, (warnings.get(w) ?? 0) + 1);
     pendingWarnings = [];
     record = endRecord;
@@ -253,9 +188,10 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
       const item = chunk.items[i] as Item;
       n++;
       lastEnd = chunk.ends[i] as number;
-      if (opts.format === 'ndjson' && opts.kind === 'readings') pending.push(item.raw);
-      else if (!(typeof item.raw === 'string' && item.raw.trim() === '')) {
+      // NDJSON readings go on as lines, blank ones too: the pipeline skips those itself.
+      if (asLines || !(typeof item.raw === 'string' && item.raw.trim() === '')) {
         pending.push(item.raw);
+        pendingNumbers.push(n - 1);
         if (item.warning) pendingWarnings.push(item.warning);
       }
       if (pending.length >= batchSize) await flush(lastEnd, n);
@@ -276,7 +212,7 @@ async function openUnits(
 ): Promise<{ units: AsyncIterable<Chunk<Item>> | Iterable<Chunk<Item>>; size: number }> {
   const size = (await stat(path)).size;
   if (opts.format === 'ndjson') {
-    const lines = readNdjsonLines(path, offset);
+    const lines = readNdjsonLines(path, offset, opts.maxLineBytes);
     if (opts.kind === 'readings') return { units: mapChunks(lines, (l) => ({ raw: l })), size };
     // Reports as NDJSON: a line that is not JSON goes on as its text, which the pipeline refuses (not an object).
     return { units: mapChunks(lines, (l) => ({ raw: l.trim() === '' ? l : parseJsonOr(l) })), size };
