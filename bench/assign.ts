@@ -10,7 +10,8 @@ import { buildGrid } from '../src/grid/h3-grid.ts';
 import { buildPolygonIndex } from '../src/grid/polygon-index.ts';
 import { mulberry32 } from '../src/sim/rng.ts';
 
-export const description = 'points/s for point → cell → area path (H3 cells, polygon cells) vs raw h3-js; 1M-cell heap';
+export const description =
+  'points/s for point → cell → area path (H3 cells, polygon cells) vs raw h3-js; 1M-cell heap (H3 and polygon cells)';
 
 const log = (msg: string) => process.stderr.write(`[bench assign] ${msg}\n`);
 const CENTRE = { lon: 10, lat: 50 };
@@ -184,6 +185,23 @@ export async function main(): Promise<void> {
 
   if (process.env.BENCH_SKIP_MEMORY) return void console.log(JSON.stringify({ bench: 'assign', n, runs }));
   const gc = collectGarbage();
+  const memory = h3MemoryRun(gc);
+  const polygonMemory = polygonMemoryRun(gc, Number(process.env.BENCH_POLYGON_SQUARE_M ?? 100));
+  console.log(
+    JSON.stringify({
+      bench: 'assign',
+      n,
+      runs,
+      memory,
+      polygon_memory: polygonMemory,
+      node: process.version,
+      cores: cpus().length,
+    }),
+  );
+}
+
+/** The H3 grid of a city of about 1M res-10 cells and 300 areas. */
+function h3MemoryRun(gc: () => void) {
   log('memory: a city of about 1M res-10 cells and 300 areas');
   const city = blobCity(10, 577, 300, 3);
   gc();
@@ -197,20 +215,58 @@ export async function main(): Promise<void> {
   log(
     `  ${grid.value.cellCount} cells; heap ${Math.round(after.heapUsed / 2 ** 20)} MB (grid ${Math.round((after.heapUsed - before) / 2 ** 20)} MB)`,
   );
-  console.log(
-    JSON.stringify({
-      bench: 'assign',
-      n,
-      runs,
-      memory: {
-        cells: grid.value.cellCount,
-        build_ms: buildMs,
-        heap_used_mb: Math.round(after.heapUsed / 2 ** 20),
-        grid_heap_mb: Math.round((after.heapUsed - before) / 2 ** 20),
-        rss_mb: Math.round(after.rss / 2 ** 20),
-      },
-      node: process.version,
-      cores: cpus().length,
-    }),
+  return {
+    cells: grid.value.cellCount,
+    build_ms: buildMs,
+    heap_used_mb: Math.round(after.heapUsed / 2 ** 20),
+    grid_heap_mb: Math.round((after.heapUsed - before) / 2 ** 20),
+    rss_mb: Math.round(after.rss / 2 ** 20),
+  };
+}
+
+/**
+ * A polygon-cell city of about 1M official unit cells: 100 m squares over a ~10,000 km² blob of 300 areas. The
+ * squares are made as a cells file would give them (one GeoJSON Polygon each) and dropped once the grid is built,
+ * as the grid keeps none of them: heap_used_mb is the city and its grid, grid_heap_mb and grid_array_buffers_mb the
+ * grid's own share (its typed arrays live outside the heap), input_heap_mb what the squares took,
+ * answered_heap_mb the heap once every cell has cached its answer.
+ */
+function polygonMemoryRun(gc: () => void, sideM: number) {
+  log(`polygon memory: a city of about 1M ${sideM} m squares and 300 areas`);
+  const city = blobCity(9, 185, 300, 3, 8);
+  gc();
+  const bare = process.memoryUsage().heapUsed;
+  let squares: PolygonCellDef[] | undefined = squareCells(city, sideM);
+  gc();
+  // After the squares: making them grows h3-js's own buffer, which is not the grid's.
+  const { heapUsed: before, arrayBuffers: bareBuffers } = process.memoryUsage();
+  const t0 = performance.now();
+  const grid = buildGrid({ ...city, grid: { ...city.grid, kind: 'polygons', cells: squares } });
+  const buildMs = Math.round(performance.now() - t0);
+  if (!grid.ok) throw grid.error;
+  const peakRss = process.memoryUsage().rss;
+  squares = undefined;
+  gc();
+  const after = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  // Each cell keeps its answer once a point lands in it: the heap once every cell has had one.
+  for (const cell of grid.value.allCells()) grid.value.assign(...grid.value.centre(cell));
+  gc();
+  const warm = process.memoryUsage();
+  log(
+    `  ${grid.value.cellCount} cells in ${buildMs} ms; heap ${mb(after.heapUsed)} MB (grid ${mb(after.heapUsed - bare)} MB), rss ${mb(after.rss)} MB; every cell answered: heap ${mb(warm.heapUsed)} MB`,
   );
+  return {
+    cells: grid.value.cellCount,
+    square_m: sideM,
+    build_ms: buildMs,
+    heap_used_mb: mb(after.heapUsed),
+    grid_heap_mb: mb(after.heapUsed - bare),
+    grid_array_buffers_mb: mb(after.arrayBuffers - bareBuffers),
+    rss_mb: mb(after.rss),
+    input_heap_mb: mb(before - bare),
+    answered_heap_mb: mb(warm.heapUsed),
+    answered_rss_mb: mb(warm.rss),
+    build_rss_mb: mb(peakRss),
+  };
 }

@@ -1,6 +1,6 @@
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import type { AreaGeometry } from '../city/schema.ts';
-import { type BBox, buildPolygonIndex } from './polygon-index.ts';
+import { type BBox, buildPolygonIndex, type PolygonIndex } from './polygon-index.ts';
 
 /**
  * What happens to a cell whose centre lies in an overlap of leaf areas or in a gap between them (issue 3 §2). It is
@@ -19,6 +19,8 @@ export interface CellSample {
   readonly centre: readonly [number, number];
   /** Points spread over the cell, [lon, lat], to estimate how much of it each leaf covers. */
   readonly samples: readonly (readonly [number, number])[];
+  /** A box holding every sample, if known: the leaves near it are then looked up once, not once per sample. */
+  readonly bbox?: BBox;
 }
 
 export interface CellProblem {
@@ -61,14 +63,39 @@ export function assignCellsWithPolicy(
   policies: CellPolicies,
   opts: CellPolicyOptions = {},
 ): CellAssignment {
-  const index = buildPolygonIndex(leaves);
-  const { gaps, overlaps } = typeof policies === 'string' ? { gaps: policies, overlaps: policies } : policies;
-  const maxM = opts.maxNearestM ?? 250;
+  const decide = cellPolicyDecider(leaves, policies, opts);
   const leafOf = new Map<string, number>();
   const problems: CellProblem[] = [];
+  for (const c of cells) {
+    const { leaf, problem } = decide(c);
+    if (leaf !== undefined) leafOf.set(c.cell, leaf);
+    if (problem) problems.push(problem);
+  }
+  return { leafOf, problems };
+}
+
+/** What the policy decided for one cell: its leaf if it got one, and the problem to report if it is one. */
+export interface CellDecision {
+  readonly leaf: number | undefined;
+  readonly problem: CellProblem | undefined;
+}
+
+/**
+ * The decision of assignCellsWithPolicy for one cell at a time, so that a caller with a million cells can make each
+ * cell's sample, decide it and let the sample go. `index` is the leaves' polygon index, if the caller has one.
+ */
+export function cellPolicyDecider(
+  leaves: readonly AreaGeometry[],
+  policies: CellPolicies,
+  opts: CellPolicyOptions = {},
+  index: PolygonIndex = buildPolygonIndex(leaves),
+): (c: CellSample) => CellDecision {
+  const { gaps, overlaps } = typeof policies === 'string' ? { gaps: policies, overlaps: policies } : policies;
+  const maxM = opts.maxNearestM ?? 250;
   const hitsOf = (c: CellSample): Map<number, number> => {
     const hits = new Map<number, number>();
-    for (const [lon, lat] of c.samples) for (const l of index.containing(lon, lat)) hits.set(l, (hits.get(l) ?? 0) + 1);
+    const holding = c.bbox ? index.containingNear(...c.bbox) : index.containing;
+    for (const [lon, lat] of c.samples) for (const l of holding(lon, lat)) hits.set(l, (hits.get(l) ?? 0) + 1);
     return hits;
   };
   const mostCovering = (hits: Map<number, number>, among: readonly number[] | undefined): number | undefined => {
@@ -79,12 +106,11 @@ export function assignCellsWithPolicy(
     }
     return best ?? among?.[0];
   };
-  const overlap = (c: CellSample, candidates: readonly number[], chosen: number | undefined) => {
+  const overlap = (c: CellSample, candidates: readonly number[], chosen: number | undefined): CellDecision => {
     const pick = overlaps === 'reject' ? undefined : chosen;
-    if (pick !== undefined) leafOf.set(c.cell, pick);
-    problems.push({ cell: c.cell, kind: 'overlap', candidates, chosen: pick });
+    return { leaf: pick, problem: { cell: c.cell, kind: 'overlap', candidates, chosen: pick } };
   };
-  for (const c of cells) {
+  return (c) => {
     const holding = index.containing(c.centre[0], c.centre[1]);
     if (opts.decide === 'largest-part') {
       const hits = hitsOf(c);
@@ -93,27 +119,21 @@ export function assignCellsWithPolicy(
         .filter(([, n]) => n === top && top > 0)
         .map(([l]) => l)
         .sort((a, b) => a - b);
-      if (tops.length > 0 && holding.length <= 1) {
-        leafOf.set(c.cell, tops[0] as number);
-        continue;
-      }
+      if (tops.length > 0 && holding.length <= 1) return { leaf: tops[0] as number, problem: undefined };
       if (tops.length > 0) {
         const candidates = [...new Set([...holding, ...tops])].sort((a, b) => a - b);
         const chosen =
           overlaps === 'nearest' && holding.length > 1 ? mostCovering(hits, holding) : mostCovering(hits, undefined);
-        overlap(c, candidates, chosen);
-        continue;
+        return overlap(c, candidates, chosen);
       }
     } else if (holding.length === 1) {
-      leafOf.set(c.cell, holding[0] as number);
-      continue;
+      return { leaf: holding[0] as number, problem: undefined };
     } else if (holding.length > 1) {
-      overlap(c, holding, mostCovering(hitsOf(c), holding));
-      continue;
+      return overlap(c, holding, mostCovering(hitsOf(c), holding));
     }
     // A gap: the centre (and for polygon cells every sample) lies in no leaf.
     const hits = opts.decide === 'largest-part' ? new Map<number, number>() : hitsOf(c);
-    if (opts.inCity && hits.size === 0 && !opts.inCity(c.centre[0], c.centre[1])) continue;
+    if (opts.inCity && hits.size === 0 && !opts.inCity(c.centre[0], c.centre[1])) return NONE;
     let chosen: number | undefined;
     let candidates: readonly number[];
     if (gaps === 'largest-overlap') {
@@ -126,11 +146,12 @@ export function assignCellsWithPolicy(
       candidates = [...near, ...touching];
       if (gaps === 'nearest') chosen = near[0] ?? mostCovering(hits, undefined);
     }
-    if (chosen !== undefined) leafOf.set(c.cell, chosen);
-    problems.push({ cell: c.cell, kind: 'gap', candidates, chosen });
-  }
-  return { leafOf, problems };
+    return { leaf: chosen, problem: { cell: c.cell, kind: 'gap', candidates, chosen } };
+  };
 }
+
+/** A cell outside the city: neither assigned nor reported. */
+const NONE: CellDecision = Object.freeze({ leaf: undefined, problem: undefined });
 
 /**
  * A cell's centre and sample points spread evenly over its hexagon: `2 × depth` rings between the centre and the

@@ -1,8 +1,9 @@
-import type { City, GridSpec } from '../city/city.ts';
+import type { City, GridSpec, PolygonCellDef } from '../city/city.ts';
+import type { AreaGeometry } from '../city/schema.ts';
 import type { AreaId, CellId } from '../shared/brand.ts';
 import { DomainError } from '../shared/errors.ts';
 import { ok, type Result } from '../shared/result.ts';
-import { assignCellsWithPolicy } from './cell-policy.ts';
+import { type CellProblem, cellPolicyDecider } from './cell-policy.ts';
 import { buildHierarchy, leafAreas, toGridProblems } from './hierarchy.ts';
 import { outsideCity } from './outside-city.ts';
 import { pointLeafLocator } from './point-leaf.ts';
@@ -19,35 +20,57 @@ import type { Assignment, Grid } from './types.ts';
  */
 export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind: 'polygons' }>): Result<Grid> {
   const { ids, geometries } = leafAreas(city);
+  const n = spec.cells.length;
   const cellIndex = buildPolygonIndex(spec.cells.map((c) => c.geometry));
-  const samples = spec.cells.map((c, i) => polygonCellSample(cellIndex, i, c.code));
-  const decided = assignCellsWithPolicy(samples, geometries, spec.policy, {
-    maxNearestM: spec.policy.maxNearestM,
-    decide: 'largest-part',
-  });
+  const leafIndex = buildPolygonIndex(geometries);
+  const decide = cellPolicyDecider(
+    geometries,
+    spec.policy,
+    { maxNearestM: spec.policy.maxNearestM, decide: 'largest-part' },
+    leafIndex,
+  );
+  // Per cell only numbers are kept: its leaf (-1 for none) and its centre. Samples are made, used and dropped.
+  const leafIndexOf = new Int32Array(n).fill(-1);
+  const centres = new Float64Array(2 * n);
+  const rawProblems: CellProblem[] = [];
+  for (let i = 0; i < n; i++) {
+    const code = (spec.cells[i] as PolygonCellDef).code;
+    const sample = polygonCellSample(cellIndex, i, code);
+    [centres[2 * i], centres[2 * i + 1]] = sample.centre;
+    // A cell that no leaf edge comes near and that one leaf holds is that leaf's: every sample point would say so.
+    const sole = sample.anyInside ? leafIndex.soleHolder(...sample.bbox) : undefined;
+    const { leaf, problem } = sole !== undefined ? { leaf: sole, problem: undefined } : decide(sample);
+    if (leaf !== undefined) leafIndexOf[i] = leaf;
+    if (problem) rawProblems.push(problem);
+  }
   const codes = spec.cells.map((c) => c.code as CellId);
   const position = new Map<string, number>(codes.map((c, i) => [c, i]));
-  const leafIndexOf = decided.leafOf;
-  const leafOfCell = new Map<string, AreaId>();
   const leafCells = new Map<AreaId, CellId[]>(ids.map((id) => [id, []]));
-  for (const code of codes) {
-    const leaf = leafIndexOf.get(code);
-    if (leaf === undefined) continue;
-    const id = ids[leaf] as AreaId;
-    leafOfCell.set(code, id);
-    leafCells.get(id)?.push(code);
+  for (const [i, code] of codes.entries()) {
+    const leaf = leafIndexOf[i] as number;
+    if (leaf >= 0) leafCells.get(ids[leaf] as AreaId)?.push(code);
   }
-  const problems = toGridProblems(decided.problems, ids, spec);
+  const problems = toGridProblems(rawProblems, ids, spec);
   const h = buildHierarchy(city, leafCells);
   const adjacency = cellAdjacency(spec.cells.map((c) => c.geometry));
+  // Boundaries come back from the cell index; only a geometry with a part the index skipped is kept as given.
+  const irregular = new Map<number, AreaGeometry>();
+  for (const [i, c] of spec.cells.entries()) {
+    const parts = c.geometry.type === 'Polygon' ? [c.geometry.coordinates] : c.geometry.coordinates;
+    if (parts.some((rings) => (rings[0]?.length ?? 0) < 3)) irregular.set(i, c.geometry);
+  }
   const none: readonly never[] = Object.freeze([]);
   const outside = outsideCity;
   const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
-  const answers: (Result<Assignment> | undefined)[] = new Array(codes.length);
+  const answers: (Result<Assignment> | undefined)[] = new Array(n);
   const known = (cell: CellId): number => {
     const i = position.get(cell);
     if (i === undefined) throw new DomainError('GRID_UNKNOWN_CELL', `no cell has the code ${cell}`, { cell });
     return i;
+  };
+  const leafAt = (i: number | undefined): number | undefined => {
+    const leaf = i === undefined ? -1 : (leafIndexOf[i] as number);
+    return leaf >= 0 ? leaf : undefined;
   };
 
   return ok({
@@ -60,7 +83,7 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
       const cached = answers[i];
       if (cached !== undefined) return cached;
       const cell = codes[i] as CellId;
-      const leaf = locate ? locate(lon, lat, leafIndexOf.get(cell)) : leafIndexOf.get(cell);
+      const leaf = locate ? locate(lon, lat, leafAt(i)) : leafAt(i);
       if (leaf === undefined) return outside(lon, lat);
       const id = ids[leaf] as AreaId;
       const answer: Result<Assignment> = Object.freeze(ok(Object.freeze({ cell, path: h.paths.get(id) ?? [id] })));
@@ -68,23 +91,34 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
       if (!locate) answers[i] = answer;
       return answer;
     },
-    leafOf: (cell) => leafOfCell.get(cell),
+    leafOf(cell) {
+      const leaf = leafAt(position.get(cell));
+      return leaf === undefined ? undefined : ids[leaf];
+    },
     pathOf: (area) => h.paths.get(area) ?? none,
     cellsOf: (area) => h.subtreeCells.get(area) ?? none,
     leavesOf: (area) => h.subtreeLeaves.get(area) ?? none,
     allCells: () => h.all,
     boundary(cell) {
-      const g = spec.cells[known(cell)]?.geometry;
-      const rings = g?.type === 'Polygon' ? g.coordinates : largestPart(g?.coordinates ?? []);
+      const i = known(cell);
+      const g = irregular.get(i);
+      const rings = g
+        ? g.type === 'Polygon'
+          ? g.coordinates
+          : largestPart(g.coordinates)
+        : largestPart(cellIndex.partsOf(i));
       return (rings[0] ?? []).map((p) => [p[0] as number, p[1] as number]);
     },
-    centre: (cell) => [...(samples[known(cell)]?.centre ?? [Number.NaN, Number.NaN])] as [number, number],
+    centre(cell) {
+      const i = known(cell);
+      return [centres[2 * i] as number, centres[2 * i + 1] as number];
+    },
     neighbours(cell, k) {
       const i = position.get(cell);
-      if (i === undefined || !leafOfCell.has(cell) || !(k >= 1)) return none;
-      return ringsAround(adjacency, i, Math.floor(k))
-        .map((j) => codes[j] as CellId)
-        .filter((c) => leafOfCell.has(c));
+      if (leafAt(i) === undefined || !(k >= 1)) return none;
+      return ringsAround(adjacency, i as number, Math.floor(k))
+        .filter((j) => leafAt(j) !== undefined)
+        .map((j) => codes[j] as CellId);
     },
     problems: () => problems,
   });

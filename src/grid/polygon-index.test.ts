@@ -170,6 +170,42 @@ describe('buildPolygonIndex', () => {
     );
   });
 
+  test('soleHolder and containingNear answer as containing does for every point of the box', () => {
+    // Two star-shaped (banded) areas side by side, one with a hole, and boxes of any size anywhere around them.
+    const star = (cx: number, radii: number[]): Ring => {
+      const pts = radii.map((r, k) => {
+        const a = (2 * Math.PI * k) / radii.length;
+        return [cx + r * Math.cos(a), r * Math.sin(a)];
+      });
+      return [...pts, pts[0] as number[]];
+    };
+    const radii = fc.array(fc.double({ min: 1, max: 3, noNaN: true }), { minLength: 33, maxLength: 120 });
+    const coord = fc.double({ min: -4, max: 9, noNaN: true });
+    const side = fc.double({ min: 0.001, max: 2, noNaN: true });
+    fc.assert(
+      fc.property(radii, radii, fc.tuple(coord, coord, side, side), (ra, rb, [x0, y0, w, h]) => {
+        const index = buildPolygonIndex([
+          { type: 'Polygon', coordinates: [star(0, ra), square(-0.5, -0.5, 0.5, 0.5)] },
+          { type: 'Polygon', coordinates: [star(5, rb)] },
+        ]);
+        const sole = index.soleHolder(x0, y0, x0 + w, y0 + h);
+        const near = index.containingNear(x0, y0, x0 + w, y0 + h);
+        for (let i = 0; i <= 8; i++) {
+          for (let j = 0; j <= 8; j++) {
+            const [x, y] = [x0 + (i / 8) * w, y0 + (j / 8) * h];
+            assert.deepEqual(near(x, y), index.containing(x, y));
+            if (sole !== undefined) assert.deepEqual(index.containing(x, y), [sole], `(${x}, ${y})`);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    const index = buildPolygonIndex([{ type: 'Polygon', coordinates: [square(0, 0, 2, 2)] }]);
+    assert.equal(index.soleHolder(0.5, 0.5, 1, 1), 0);
+    assert.equal(index.soleHolder(1.5, 0.5, 2.5, 1), undefined, 'a box across the edge');
+    assert.equal(index.soleHolder(3, 3, 4, 4), undefined, 'a box outside');
+  });
+
   test('an empty index answers nothing', () => {
     const index = buildPolygonIndex([]);
     assert.deepEqual(index.containing(0, 0), []);

@@ -1,5 +1,6 @@
 import Flatbush from 'flatbush';
 import type { AreaGeometry } from '../city/schema.ts';
+import { packRings, type RingStore, ringHoldsOdd, ringTouchesBox } from './polygon-rings.ts';
 
 /** [minLon, minLat, maxLon, maxLat]. */
 export type BBox = readonly [number, number, number, number];
@@ -20,204 +21,155 @@ export interface PolygonIndex {
    * so that the answer does not depend on input order and an enclave wins over the area around it.
    */
   locate(lon: number, lat: number): number | undefined;
+  /**
+   * The one geometry that holds every point of the box [x0, x1] × [y0, y1], and no other geometry holds any of it,
+   * if so: no edge of any part passes within a hair of the box, and the parts holding the box's centre all belong to
+   * that geometry. A whole-box answer for callers that would otherwise test many points in the box one by one;
+   * undefined means "test them", never "none".
+   */
+  soleHolder(x0: number, y0: number, x1: number, y1: number): number | undefined;
+  /**
+   * containing() for many points in one box: `near` lists the parts whose boxes meet [x0, x1] × [y0, y1], and the
+   * returned function answers as containing() does for any point of that box, without searching the tree again.
+   */
+  containingNear(x0: number, y0: number, x1: number, y1: number): (lon: number, lat: number) => number[];
   /** Planar area in square degrees (holes subtracted); for ranking only. */
   areaOf(i: number): number;
   bboxOf(i: number): BBox;
+  /** The rings of geometry i's indexed parts (outer ring first), as [lon, lat] positions, part by part. */
+  partsOf(i: number): number[][][][];
 }
 
-interface Part {
-  readonly owner: number;
-  /** The outer ring first, then the holes. */
-  readonly rings: readonly Ring[];
-  readonly bbox: BBox;
-}
+/**
+ * How far (in degrees, ~0.1 mm) an edge must stay from a box for soleHolder to trust one test for the whole box:
+ * far beyond the rounding of the crossing test, so every point of the box gets the answer of its centre.
+ */
+const HAIR = 1e-9;
 
-/** Builds the index; geometry i of the input is index i in every answer. */
+/**
+ * Builds the index; geometry i of the input is index i in every answer. Everything lives in a few typed arrays (see
+ * polygon-rings.ts), not in an object per part or ring: a city of a million unit cells is a million geometries.
+ */
 export function buildPolygonIndex(geometries: readonly AreaGeometry[]): PolygonIndex {
-  const parts: Part[] = [];
-  const partsOf: Part[][] = geometries.map(() => []);
-  const areas: number[] = [];
-  const boxes: BBox[] = [];
-  for (const [owner, g] of geometries.entries()) {
-    const polygons = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-    let area = 0;
-    let box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const rings of polygons) {
-      const flat = rings.map(flatten);
-      const outer = flat[0];
-      if (!outer || outer.length < 6) continue;
-      const bbox = ringBBox(outer);
-      const part = { owner, rings: flat.map(makeRing), bbox };
-      parts.push(part);
-      partsOf[owner]?.push(part);
-      area += flat.reduce((sum, r, k) => sum + (k === 0 ? 1 : -1) * Math.abs(ringArea(r)), 0);
-      box = [
-        Math.min(box[0], bbox[0]),
-        Math.min(box[1], bbox[1]),
-        Math.max(box[2], bbox[2]),
-        Math.max(box[3], bbox[3]),
-      ];
-    }
-    areas.push(area);
-    boxes.push(box);
-  }
+  const store = packRings(geometries);
+  const { partOwner, partRing, partBox, ownerPart, areas } = store;
+  const partCount = partOwner.length;
   let tree: Flatbush | undefined;
-  if (parts.length > 0) {
-    tree = new Flatbush(parts.length);
-    for (const p of parts) tree.add(p.bbox[0], p.bbox[1], p.bbox[2], p.bbox[3]);
+  if (partCount > 0) {
+    tree = new Flatbush(partCount);
+    for (let p = 0; p < partCount; p++) {
+      tree.add(
+        partBox[4 * p] as number,
+        partBox[4 * p + 1] as number,
+        partBox[4 * p + 2] as number,
+        partBox[4 * p + 3] as number,
+      );
+    }
     tree.finish();
   }
-
-  const containing = (lon: number, lat: number): number[] => {
-    if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return [];
-    const found = new Set<number>();
-    for (const k of tree.search(lon, lat, lon, lat)) {
-      const part = parts[k];
-      if (part && !found.has(part.owner) && partHolds(part, lon, lat)) found.add(part.owner);
-    }
-    return [...found].sort((a, b) => a - b);
-  };
+  const holds = (p: number, x: number, y: number): boolean => partHolds(store, p, x, y);
 
   return {
     size: geometries.length,
-    contains: (i, lon, lat) => (partsOf[i] ?? []).some((p) => inBox(p.bbox, lon, lat) && partHolds(p, lon, lat)),
-    containing,
+    contains(i, lon, lat) {
+      for (let p = ownerPart[i] as number, end = ownerPart[i + 1] as number; p < end; p++) {
+        if (inPartBox(partBox, p, lon, lat) && holds(p, lon, lat)) return true;
+      }
+      return false;
+    },
+    containing(lon, lat) {
+      if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return [];
+      const found: number[] = [];
+      for (const p of tree.search(lon, lat, lon, lat)) {
+        const owner = partOwner[p] as number;
+        if (!found.includes(owner) && holds(p, lon, lat)) found.push(owner);
+      }
+      return found.length > 1 ? found.sort((a, b) => a - b) : found;
+    },
+    containingNear(x0, y0, x1, y1) {
+      const near = tree && x0 <= x1 && y0 <= y1 ? tree.search(x0, y0, x1, y1) : [];
+      return (lon, lat) => {
+        const found: number[] = [];
+        if (!Number.isFinite(lon) || !Number.isFinite(lat)) return found;
+        for (const p of near) {
+          const owner = partOwner[p] as number;
+          if (!found.includes(owner) && inPartBox(partBox, p, lon, lat) && holds(p, lon, lat)) found.push(owner);
+        }
+        return found.length > 1 ? found.sort((a, b) => a - b) : found;
+      };
+    },
     // On the hot path of point assignment over polygon cells: no set, no sort.
     locate(lon, lat) {
       if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
       let best: number | undefined;
-      for (const k of tree.search(lon, lat, lon, lat)) {
-        const part = parts[k];
-        if (!part) continue;
-        const i = part.owner;
+      for (const p of tree.search(lon, lat, lon, lat)) {
+        const i = partOwner[p] as number;
         if (best !== undefined && i !== best) {
-          const [a, b] = [areas[i] ?? 0, areas[best] ?? 0];
+          const [a, b] = [areas[i] as number, areas[best] as number];
           if (a > b || (a === b && i > best)) continue;
         }
-        if (i !== best && partHolds(part, lon, lat)) best = i;
+        if (i !== best && holds(p, lon, lat)) best = i;
       }
       return best;
     },
+    soleHolder(x0, y0, x1, y1) {
+      if (!tree || !(x0 <= x1 && y0 <= y1)) return undefined;
+      const [a, b, c, d] = [x0 - HAIR, y0 - HAIR, x1 + HAIR, y1 + HAIR];
+      const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+      let holder: number | undefined;
+      // A part none of whose edges comes near the box holds all of the box or none of it: its centre tells which.
+      for (const p of tree.search(a, b, c, d)) {
+        for (let r = partRing[p] as number, end = partRing[p + 1] as number; r < end; r++) {
+          if (ringTouchesBox(store, r, a, b, c, d)) return undefined;
+        }
+        if (!holds(p, cx, cy)) continue;
+        if (holder !== undefined && holder !== partOwner[p]) return undefined;
+        holder = partOwner[p];
+      }
+      return holder;
+    },
     areaOf: (i) => areas[i] ?? 0,
-    bboxOf: (i) => boxes[i] ?? [Infinity, Infinity, -Infinity, -Infinity],
+    bboxOf(i) {
+      let [a, b, c, d] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (let p = ownerPart[i] ?? 0, end = ownerPart[i + 1] ?? 0; p < end; p++) {
+        a = Math.min(a, partBox[4 * p] as number);
+        b = Math.min(b, partBox[4 * p + 1] as number);
+        c = Math.max(c, partBox[4 * p + 2] as number);
+        d = Math.max(d, partBox[4 * p + 3] as number);
+      }
+      return [a, b, c, d];
+    },
+    partsOf(i) {
+      const out: number[][][][] = [];
+      for (let p = ownerPart[i] ?? 0, end = ownerPart[i + 1] ?? 0; p < end; p++) {
+        const rings: number[][][] = [];
+        for (let r = partRing[p] as number; r < (partRing[p + 1] as number); r++) rings.push(ringPositions(store, r));
+        out.push(rings);
+      }
+      return out;
+    },
   };
 }
 
-/** Even-odd over all rings of one polygon: inside the outer ring and in no hole. */
-function partHolds(part: Part, x: number, y: number): boolean {
+/** Even-odd over all rings of one part: inside the outer ring and in no hole. */
+function partHolds(store: RingStore, p: number, x: number, y: number): boolean {
   let inside = false;
-  for (const ring of part.rings) if (ringCrossesOdd(ring, x, y)) inside = !inside;
+  for (let r = store.partRing[p] as number, end = store.partRing[p + 1] as number; r < end; r++) {
+    if (ringHoldsOdd(store, r, x, y)) inside = !inside;
+  }
   return inside;
 }
 
-/**
- * W. R. Franklin's PNPOLY crossing test (https://wrfranklin.org/Research/Short_Notes/pnpoly.html), counting the edges
- * that a ray from the point towards +x crosses. Long rings (official boundaries have hundreds of vertices) look only
- * at the edges of the point's horizontal band, which makes the test about O(1) per ring instead of O(vertices).
- */
-function ringCrossesOdd(r: Ring, x: number, y: number): boolean {
-  const c = r.coords;
-  const m = c.length >> 1;
-  let odd = false;
-  if (r.bands === 0) {
-    for (let e = 0; e < m; e++) if (crosses(c, e, e + 1 === m ? 0 : e + 1, x, y)) odd = !odd;
-    return odd;
-  }
-  const b = Math.floor((y - r.minY) / r.bandH);
-  if (!(b >= 0 && b < r.bands)) return false;
-  for (let k = r.offsets[b] as number, end = r.offsets[b + 1] as number; k < end; k++) {
-    const e = r.edges[k] as number;
-    if (crosses(c, e, e + 1 === m ? 0 : e + 1, x, y)) odd = !odd;
-  }
-  return odd;
-}
-
-function crosses(c: Float64Array, i: number, j: number, x: number, y: number): boolean {
-  const xi = c[2 * i] as number;
-  const yi = c[2 * i + 1] as number;
-  const xj = c[2 * j] as number;
-  const yj = c[2 * j + 1] as number;
-  return yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi;
-}
-
-/** Rings with fewer edges than this are tested edge by edge; banding would not pay. */
-const BAND_MIN_EDGES = 32;
-/** Aim at about this many edges per band. */
-const EDGES_PER_BAND = 4;
-
-interface Ring {
-  /** Flat [x0, y0, x1, y1, …]; closed or not, the test is the same. */
-  readonly coords: Float64Array;
-  readonly bands: number;
-  readonly minY: number;
-  readonly bandH: number;
-  /** Band b holds edges[offsets[b] … offsets[b + 1]); edge e joins vertex e to the next. */
-  readonly offsets: Uint32Array;
-  readonly edges: Uint32Array;
-}
-
-function makeRing(coords: Float64Array): Ring {
-  const m = coords.length >> 1;
-  const [, minY, , maxY] = ringBBox(coords);
-  const bands = m < BAND_MIN_EDGES || !(maxY > minY) ? 0 : Math.ceil(m / EDGES_PER_BAND);
-  const bandH = bands === 0 ? 1 : (maxY - minY) / bands;
-  const span = (e: number): [number, number] => {
-    const y0 = coords[2 * e + 1] as number;
-    const y1 = coords[2 * (e + 1 === m ? 0 : e + 1) + 1] as number;
-    const clamp = (v: number) => Math.min(bands - 1, Math.max(0, Math.floor((v - minY) / bandH)));
-    return [clamp(Math.min(y0, y1)), clamp(Math.max(y0, y1))];
-  };
-  const offsets = new Uint32Array(bands + 1);
-  for (let e = 0; bands > 0 && e < m; e++) {
-    const [lo, hi] = span(e);
-    for (let b = lo; b <= hi; b++) offsets[b + 1] = (offsets[b + 1] as number) + 1;
-  }
-  for (let b = 0; b < bands; b++) offsets[b + 1] = (offsets[b + 1] as number) + (offsets[b] as number);
-  const edges = new Uint32Array(bands === 0 ? 0 : (offsets[bands] as number));
-  const fill = offsets.slice(0, bands);
-  for (let e = 0; bands > 0 && e < m; e++) {
-    const [lo, hi] = span(e);
-    for (let b = lo; b <= hi; b++) {
-      edges[fill[b] as number] = e;
-      fill[b] = (fill[b] as number) + 1;
-    }
-  }
-  return { coords, bands, minY, bandH, offsets, edges };
-}
-
-function flatten(ring: readonly (readonly number[])[]): Float64Array {
-  const out = new Float64Array(ring.length * 2);
-  for (const [k, p] of ring.entries()) {
-    out[2 * k] = p[0] ?? Number.NaN;
-    out[2 * k + 1] = p[1] ?? Number.NaN;
+function ringPositions(store: RingStore, r: number): number[][] {
+  const out: number[][] = [];
+  for (let v = store.ringVertex[r] as number; v < (store.ringVertex[r + 1] as number); v++) {
+    out.push([store.coords[2 * v] as number, store.coords[2 * v + 1] as number]);
   }
   return out;
 }
 
-function ringBBox(r: Float64Array): BBox {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < r.length; i += 2) {
-    const x = r[i] as number;
-    const y = r[i + 1] as number;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  return [minX, minY, maxX, maxY];
-}
-
-/** Shoelace area of a ring, signed. */
-function ringArea(r: Float64Array): number {
-  let sum = 0;
-  const n = r.length;
-  for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
-    sum += ((r[j] as number) - (r[i] as number)) * ((r[j + 1] as number) + (r[i + 1] as number));
-  }
-  return sum / 2;
-}
-
-const inBox = (b: BBox, x: number, y: number): boolean => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+const inPartBox = (box: Float64Array, p: number, x: number, y: number): boolean =>
+  x >= (box[4 * p] as number) &&
+  x <= (box[4 * p + 2] as number) &&
+  y >= (box[4 * p + 1] as number) &&
+  y <= (box[4 * p + 3] as number);
