@@ -55,8 +55,11 @@ export interface RuntimeOptions {
  */
 export async function createRuntime(opts: RuntimeOptions) {
   const clock = opts.clock ?? systemClock;
-  const city: City = await loadCity(opts.cityDir);
-  const grid: Grid = unwrap(buildGrid(city));
+  const loaded: City = await loadCity(opts.cityDir);
+  const grid: Grid = unwrap(buildGrid(loaded));
+  // Given polygon cells are needed only to build the grid, which keeps what it needs in typed arrays; their GeoJSON
+  // (about 0.5 GB for 1M cells) is dropped from the city the runtime holds.
+  const city: City = loaded.grid.kind === 'polygons' ? { ...loaded, grid: { ...loaded.grid, cells: [] } } : loaded;
   const zones = buildZoneIndex(city, grid);
   const sensors = unwrap(buildSensorRegistry(city, grid));
   const cipher = opts.cipher ?? (process.env[VAULT_KEYS_ENV] ? vaultCipherFromEnv() : undefined);

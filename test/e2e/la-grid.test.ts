@@ -12,6 +12,7 @@ import type { AreaGeometry } from '../../src/city/schema.ts';
 import { buildGrid } from '../../src/grid/h3-grid.ts';
 import { buildPolygonIndex, type PolygonIndex } from '../../src/grid/polygon-index.ts';
 import type { Grid } from '../../src/grid/types.ts';
+import { createRuntime } from '../../src/runtime.ts';
 import type { AreaId, CellId } from '../../src/shared/brand.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
 import { cityInit, LA_COUNCILS, LA_DISTRICTS, SHARED_DATA, setGrid } from '../helpers/la-data.ts';
@@ -230,6 +231,17 @@ describe('a polygon-cell city loaded from its cells file (issue 3 §3)', () => {
     assert.equal(r.value.cell, '110101505');
     assert.deepEqual(r.value.path, grid.pathOf(grid.leafOf(r.value.cell) as AreaId));
     assert.equal(grid.neighbours(r.value.cell, 1).length, 8);
+
+    // The runtime serves the same grid, and lets go of the cells' GeoJSON once the grid is built.
+    const rt = await createRuntime({ cityDir: dir, dataDir: ':memory:', jobIntervalMs: 0 });
+    try {
+      assert.equal(rt.grid.cellCount, grid.cellCount);
+      assert.deepEqual(rt.grid.assign(10, 50), r);
+      assert.deepEqual(rt.grid.boundary(r.value.cell), grid.boundary(r.value.cell));
+      assert.ok(rt.city.grid.kind === 'polygons' && rt.city.grid.cells.length === 0);
+    } finally {
+      await rt.close();
+    }
 
     writeFileSync(join(dir, 'city.yaml'), stringify({ ...def, grid: { kind: 'polygons', file: 'cells.geojson' } }));
     await assert.rejects(loadCity(dir), { code: 'CITY_INVALID' }); // no `code` property: the default codeProp
