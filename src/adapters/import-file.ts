@@ -258,7 +258,7 @@ function parseJsonOr(line: string): unknown {
 }
 
 /** Without a mapping, each target field is read from a column (property) of its own name. */
-export function identityMapping(kind: ImportKind): Mapping {
+function identityMapping(kind: ImportKind): Mapping {
   const fields =
     kind === 'readings'
       ? ['sensor', 'metric', 'value', 'ts']

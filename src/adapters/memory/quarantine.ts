@@ -19,7 +19,7 @@ export function writeQuarantine(db: MemoryDb, entries: readonly QuarantineEntry[
   }
 }
 
-/** Records that could not be stored, with their raw input and reason. Ids are never reused, as in PostgreSQL. */
+/** Records that could not be stored, with their raw input and reason. Ids are never reused, as in every store. */
 export class MemoryQuarantineStore implements QuarantineStore {
   readonly #db: MemoryDb;
   constructor(db: MemoryDb) {
