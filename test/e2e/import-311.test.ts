@@ -99,6 +99,14 @@ describe('gridloop import: the real LA 311 files with the shipped mappings', () 
       assert.equal(s.received, records);
       assert.equal(s.stored + s.quarantined + s.duplicate, records);
       assert.equal(s.duplicate, 0);
+      // The first five refused records by their row number (0-based after the header), in file order.
+      const first = s.firstErrors as { index: number; code: string }[];
+      assert.equal(first.length, 5);
+      assert.deepEqual(
+        first.map((e) => e.index),
+        [...first.map((e) => e.index)].sort((a, b) => a - b),
+      );
+      assert.ok(first.every((e) => Number.isInteger(e.index) && e.index >= 0 && e.index < records));
       const missing = s.reasons.find((r: { code: string }) => r.code === 'INGEST_MISSING_FIELD');
       assert.equal(missing?.count, f.noCoords);
       // The rest of the quarantine is points outside the 15 districts (the county islands, the port, typos).

@@ -89,7 +89,9 @@ export function importCommand(program: Command): void {
       });
       bar?.stop();
       const seconds = Math.round(performance.now() - started) / 1000;
-      console.log(JSON.stringify({ file, kind, source, ...summary, seconds }));
+      // The first few refused records by number; `gridloop quarantine list` shows them all.
+      const { errors, ...counts } = summary;
+      console.log(JSON.stringify({ file, kind, source, ...counts, firstErrors: errors.slice(0, 5), seconds }));
       process.exitCode = summary.quarantined > 0 ? 2 : 0;
     });
   });
