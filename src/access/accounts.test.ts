@@ -5,7 +5,7 @@ import { openSqliteStore } from '../adapters/sqlite/index.ts';
 import type { AreaId } from '../shared/brand.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { createAccounts } from './accounts.ts';
-import { FREE_ATTEMPTS, lockedUntil } from './lockout.ts';
+import { FREE_ATTEMPTS, lockedUntil, phantomLockout } from './lockout.ts';
 import { roleAllows } from './roles.ts';
 
 const PW = 'a long enough password';
@@ -45,6 +45,35 @@ describe('accounts', () => {
     assert.equal(await stores.access.sessionByHash(good.value.sessionId), undefined, 'never under the id itself');
     await accounts.logout(good.value.sessionId);
     assert.equal(await accounts.fromSession(good.value.sessionId), undefined);
+  });
+
+  test('a name without an account locks after the same failures, for the same waits: AUTH_LOCKED tells no names', async () => {
+    const { accounts, advance } = setup();
+    await accounts.createUser({ username: 'bob', password: PW, role: 'dispatcher', scope: 'city' as AreaId });
+    const answers = async (name: string) => {
+      const r = await accounts.login(name, 'not the password');
+      return r.ok ? 'ok' : `${r.error.code} ${r.error.details?.retryAfterSeconds ?? ''}`;
+    };
+    const seen: Record<string, string[]> = { bob: [], nobody: [] };
+    for (let i = 0; i < FREE_ATTEMPTS + 4; i++) {
+      for (const name of ['bob', 'nobody']) seen[name]?.push(await answers(name));
+      if (i === FREE_ATTEMPTS + 1) advance(MINUTE + 1);
+    }
+    assert.deepEqual(seen.nobody, seen.bob);
+    assert.ok(seen.bob?.includes('AUTH_LOCKED 60'), JSON.stringify(seen.bob));
+    assert.ok(seen.bob?.includes('AUTH_LOCKED 120'), JSON.stringify(seen.bob));
+  });
+
+  test('phantom lockout forgets the oldest names beyond its bound', () => {
+    const p = phantomLockout(3);
+    for (const name of ['a', 'b', 'c', 'd']) for (let i = 0; i < FREE_ATTEMPTS; i++) p.fail(name, 0);
+    assert.equal(p.size, 3);
+    assert.equal(p.lockedAt('a', 1), undefined, 'the oldest was forgotten');
+    assert.equal(p.lockedAt('d', 1), MINUTE);
+    p.fail('b', 0);
+    p.fail('e', 0);
+    assert.equal(p.lockedAt('c', 1), undefined, 'a failure refreshes b, so c is now the oldest');
+    assert.ok(p.lockedAt('b', 1) !== undefined);
   });
 
   test('repeated failures lock the account with doubling waits; a success resets the count', async () => {

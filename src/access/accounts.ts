@@ -3,7 +3,7 @@ import { type Clock, HOUR } from '../shared/clock.ts';
 import { DomainError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { err, ok, type Result } from '../shared/result.ts';
-import { lockedUntil } from './lockout.ts';
+import { lockedUntil, phantomLockout } from './lockout.ts';
 import type { AccessStore, ApiToken, Secrets, User } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Role } from './roles.ts';
@@ -33,6 +33,13 @@ export function createAccounts(deps: AccountDeps) {
   const { store, secrets, clock } = deps;
   // A dummy hash so that a login with an unknown name costs as much as one with a wrong password (no user probing).
   let dummyHash: Promise<string> | undefined;
+  const phantoms = phantomLockout();
+  const locked = (until: EpochMs, now: EpochMs) =>
+    err(
+      new DomainError('AUTH_LOCKED', 'The account is locked after repeated failures.', {
+        retryAfterSeconds: Math.ceil((until - now) / 1000),
+      }),
+    );
 
   const principalOf = (u: User, csrf?: string): Principal => ({
     kind: 'user',
@@ -74,17 +81,15 @@ export function createAccounts(deps: AccountDeps) {
       const now = clock();
       const user = await store.userByName(username);
       if (!user) {
+        // Answered exactly as for an account: the same hash work, the same lockout after the same failures.
+        const until = phantoms.lockedAt(username, now);
+        if (until !== undefined) return locked(until, now);
         dummyHash ??= secrets.hashPassword('not a real password, only for timing');
         await secrets.verifyPassword(await dummyHash, password);
+        phantoms.fail(username, now);
         return err(new DomainError('AUTH_INVALID_CREDENTIALS', 'Wrong user name or password.'));
       }
-      if (user.lockedUntil !== undefined && user.lockedUntil > now) {
-        return err(
-          new DomainError('AUTH_LOCKED', 'The account is locked after repeated failures.', {
-            retryAfterSeconds: Math.ceil((user.lockedUntil - now) / 1000),
-          }),
-        );
-      }
+      if (user.lockedUntil !== undefined && user.lockedUntil > now) return locked(user.lockedUntil, now);
       const good = await secrets.verifyPassword(user.passwordHash, password);
       if (!good || user.disabled) {
         if (!good) {
