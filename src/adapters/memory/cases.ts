@@ -1,19 +1,10 @@
 import type { CaseStore } from '../../cases/ports.ts';
 import type { Case, CaseFilter, CaseHistoryEntry } from '../../cases/types.ts';
 import type { CaseId, EpochMs } from '../../shared/brand.ts';
-import { caseFromRow, caseToRow, type HistoryRow, historyFromRow } from '../rows/cases.ts';
+import { caseFromRow, caseToRow, type HistoryRow, historyFromRow, historyToRow } from '../rows/cases.ts';
 import { compareText, constraintError, type MemoryDb, take } from './db.ts';
 
-const toHistory = (seq: number, e: Omit<CaseHistoryEntry, 'seq'>): HistoryRow => ({
-  seq,
-  at: e.at,
-  type: e.type,
-  from_state: e.from ?? null,
-  to_state: e.to,
-  actor: e.actor,
-  note: e.note ?? null,
-  team: e.team ?? null,
-});
+const toHistory = (seq: number, e: Omit<CaseHistoryEntry, 'seq'>): HistoryRow => ({ seq, ...historyToRow(e) });
 
 /**
  * Whether an area_path holds `area`. pathText's outer slashes make '/id/' match whole area ids only, as the SQL stores'

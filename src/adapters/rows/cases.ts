@@ -97,3 +97,14 @@ export const caseToRow = (c: Case): CaseRow => ({
   rework_count: c.reworkCount,
   version: c.version,
 });
+
+/** A history entry as the row its stores keep, without its sequence number (the inverse of historyFromRow). */
+export const historyToRow = (e: Omit<CaseHistoryEntry, 'seq'>): Omit<HistoryRow, 'seq'> => ({
+  at: e.at,
+  type: e.type,
+  from_state: e.from ?? null,
+  to_state: e.to,
+  actor: e.actor,
+  note: e.note ?? null,
+  team: e.team ?? null,
+});

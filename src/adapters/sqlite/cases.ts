@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { CaseStore } from '../../cases/ports.ts';
 import type { Case, CaseFilter, CaseHistoryEntry } from '../../cases/types.ts';
 import type { CaseId, EpochMs } from '../../shared/brand.ts';
-import { type CaseRow, caseFromRow, caseToRow, type HistoryRow, historyFromRow } from '../rows/cases.ts';
+import { type CaseRow, caseFromRow, caseToRow, type HistoryRow, historyFromRow, historyToRow } from '../rows/cases.ts';
 import type { Db } from './db.ts';
 import { statementCache } from './statement-cache.ts';
 
@@ -50,16 +50,7 @@ export class SqliteCaseStore implements CaseStore {
     const s = statements(db);
     this.#s = s;
     const addEntry = (id: CaseId, e: Omit<CaseHistoryEntry, 'seq'>) =>
-      s.addEntry.run({
-        case_id: id,
-        at: e.at,
-        type: e.type,
-        from_state: e.from ?? null,
-        to_state: e.to,
-        actor: e.actor,
-        note: e.note ?? null,
-        team: e.team ?? null,
-      });
+      s.addEntry.run({ case_id: id, ...historyToRow(e) });
     const addAreas = (c: Case) => {
       for (const area of new Set(c.areaPath)) s.addArea.run(area, c.id);
     };
