@@ -5,14 +5,11 @@ import {
   openContact,
   type Sealed,
   sealContact,
-  VaultError,
 } from '../../access/vault.ts';
 import type { EpochMs, ReportId } from '../../shared/brand.ts';
 import { type Clock, systemClock } from '../../shared/clock.ts';
+import { ROTATE_BATCH, rotateInSteps } from '../rows/contacts.ts';
 import { type ContactRecord, compareText, type MemoryDb } from './db.ts';
-
-/** Records re-sealed per step of rotate(), as in the SQL stores: each step is all or nothing. */
-const ROTATE_BATCH = 500;
 
 /** Copies of the sealed bytes (as Buffers, like both SQL drivers): neither the cipher nor a reader may alias them. */
 const copySealed = (s: Sealed): Pick<ContactRecord, 'keyId' | 'iv' | 'ciphertext' | 'tag'> => ({
@@ -66,13 +63,7 @@ export class MemoryContactStore implements ContactStore {
   }
 
   async rotate(newKeyId: string): Promise<number> {
-    if (!this.#cipher.hasKey(newKeyId)) throw new VaultError('VAULT_UNKNOWN_KEY', `no key ${newKeyId} to rotate to`);
-    let total = 0;
-    for (;;) {
-      const n = this.#rotateBatch(newKeyId);
-      total += n;
-      if (n < ROTATE_BATCH) return total;
-    }
+    return rotateInSteps(this.#cipher, newKeyId, (keyId) => this.#rotateBatch(keyId));
   }
 
   /** Re-seals up to ROTATE_BATCH records not under `keyId`; all are sealed before any is stored. */

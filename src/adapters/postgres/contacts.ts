@@ -1,18 +1,8 @@
-import {
-  type Cipher,
-  type Contact,
-  type ContactStore,
-  openContact,
-  sealContact,
-  VaultError,
-} from '../../access/vault.ts';
+import { type Cipher, type Contact, type ContactStore, openContact, sealContact } from '../../access/vault.ts';
 import type { EpochMs, ReportId } from '../../shared/brand.ts';
 import { type Clock, systemClock } from '../../shared/clock.ts';
-import { type ContactRow, sealedOf } from '../rows/contacts.ts';
+import { type ContactRow, ROTATE_BATCH, rotateInSteps, sealedOf } from '../rows/contacts.ts';
 import { inTx, type Pool, toBuffer } from './db.ts';
-
-/** Rows re-sealed per transaction by rotate(). */
-const ROTATE_BATCH = 500;
 
 /** The contact vault on PostgreSQL: bytea columns with the sealed bytes and the key id, never the plaintext. */
 export class PgContactStore implements ContactStore {
@@ -63,18 +53,16 @@ export class PgContactStore implements ContactStore {
   }
 
   async rotate(newKeyId: string): Promise<number> {
-    if (!this.#cipher.hasKey(newKeyId)) throw new VaultError('VAULT_UNKNOWN_KEY', `no key ${newKeyId} to rotate to`);
-    let total = 0;
-    for (;;) {
-      const n = await inTx(this.#pool, async (c) => {
+    return rotateInSteps(this.#cipher, newKeyId, (keyId) =>
+      inTx(this.#pool, async (c) => {
         const { rows } = await c.query<ContactRow>(
           `SELECT report_id, key_id, iv, ciphertext, tag FROM contacts WHERE key_id <> $1
            ORDER BY report_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [newKeyId, ROTATE_BATCH],
+          [keyId, ROTATE_BATCH],
         );
         for (const r of rows) {
           const id = r.report_id as ReportId;
-          const next = this.#cipher.seal(this.#cipher.open(sealedOf(r), id), id, newKeyId);
+          const next = this.#cipher.seal(this.#cipher.open(sealedOf(r), id), id, keyId);
           await c.query('UPDATE contacts SET key_id = $1, iv = $2, ciphertext = $3, tag = $4 WHERE report_id = $5', [
             next.keyId,
             toBuffer(next.iv),
@@ -84,9 +72,7 @@ export class PgContactStore implements ContactStore {
           ]);
         }
         return rows.length;
-      });
-      total += n;
-      if (n < ROTATE_BATCH) return total;
-    }
+      }),
+    );
   }
 }

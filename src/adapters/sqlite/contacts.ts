@@ -1,18 +1,8 @@
-import {
-  type Cipher,
-  type Contact,
-  type ContactStore,
-  openContact,
-  sealContact,
-  VaultError,
-} from '../../access/vault.ts';
+import { type Cipher, type Contact, type ContactStore, openContact, sealContact } from '../../access/vault.ts';
 import type { EpochMs, ReportId } from '../../shared/brand.ts';
 import { type Clock, systemClock } from '../../shared/clock.ts';
-import { type ContactRow, sealedOf } from '../rows/contacts.ts';
+import { type ContactRow, ROTATE_BATCH, rotateInSteps, sealedOf } from '../rows/contacts.ts';
 import type { Db } from './db.ts';
-
-/** Rows re-sealed per transaction by rotate(): short transactions keep the database writable for the server. */
-const ROTATE_BATCH = 500;
 
 /** The contact vault on SQLite: only sealed bytes and the key id are stored, never the plaintext. */
 export class SqliteContactStore implements ContactStore {
@@ -85,12 +75,6 @@ export class SqliteContactStore implements ContactStore {
   }
 
   async rotate(newKeyId: string): Promise<number> {
-    if (!this.#cipher.hasKey(newKeyId)) throw new VaultError('VAULT_UNKNOWN_KEY', `no key ${newKeyId} to rotate to`);
-    let total = 0;
-    for (;;) {
-      const n = this.#rotateBatch(newKeyId);
-      total += n;
-      if (n < ROTATE_BATCH) return total;
-    }
+    return rotateInSteps(this.#cipher, newKeyId, (keyId) => this.#rotateBatch(keyId));
   }
 }
