@@ -34,7 +34,8 @@ export function applyPragmas(db: Db): void {
   db.pragma('wal_autocheckpoint = 10000');
 }
 
-export function migrate(db: Db): number {
+/** Applies the pending migrations up to `target` (default all); answers the version reached. */
+export function migrate(db: Db, target = Number.POSITIVE_INFINITY): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const files = readdirSync(MIGRATIONS_DIR)
     .filter((f) => /^\d{3}-[a-z0-9-]+\.sql$/.test(f))
@@ -42,7 +43,7 @@ export function migrate(db: Db): number {
   let version = current;
   for (const file of files) {
     const n = Number(file.slice(0, 3));
-    if (n <= current) continue;
+    if (n <= current || n > target) continue;
     const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
     db.transaction(() => {
       db.exec(sql);
