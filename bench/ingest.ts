@@ -8,6 +8,7 @@ import { loadCity } from '../src/adapters/city-files.ts';
 import { CheckpointFile } from '../src/adapters/import-checkpoint.ts';
 import { importFile } from '../src/adapters/import-file.ts';
 import { applyPragmas } from '../src/adapters/sqlite/db.ts';
+import type { KeyedRows } from '../src/adapters/sqlite/reading-insert.ts';
 import type { City } from '../src/city/city.ts';
 import { buildGrid } from '../src/grid/index.ts';
 import { MAX_BATCH } from '../src/ingest/pipeline.ts';
@@ -23,12 +24,7 @@ const APP_MODULE = join(ROOT, 'src', 'http', 'app.ts');
 const log = (msg: string) => process.stderr.write(`[bench ingest] ${msg}\n`);
 
 /** The same rows as the NDJSON file, as the raw baseline inserts them: integer keys, epoch ms, value. */
-export interface Rows {
-  sensor: Int32Array;
-  metric: Int32Array;
-  ts: Float64Array;
-  value: Float64Array;
-}
+export type Rows = KeyedRows;
 
 /** The parts `npm run bench -- ingest [PART…]` runs; with none named, all of them (`big` only with BENCH_BIG=1). */
 const PARTS = ['sqlite', 'postgres', 'mqtt', 'jetstream', 'big'] as const;

@@ -62,8 +62,9 @@ export function assignCellsWithPolicy(
   leaves: readonly AreaGeometry[],
   policies: CellPolicies,
   opts: CellPolicyOptions = {},
+  index: PolygonIndex = buildPolygonIndex(leaves),
 ): CellAssignment {
-  const decide = cellPolicyDecider(leaves, policies, opts);
+  const decide = cellPolicyDecider(leaves, policies, opts, index);
   const leafOf = new Map<string, number>();
   const problems: CellProblem[] = [];
   for (const c of cells) {

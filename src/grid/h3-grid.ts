@@ -17,6 +17,7 @@ import { buildHierarchy, leafAreas, toGridProblems, upperAreaTest } from './hier
 import { outsideCity } from './outside-city.ts';
 import { pointLeafLocator } from './point-leaf.ts';
 import { buildPolygonCellGrid } from './polygon-grid.ts';
+import { buildPolygonIndex } from './polygon-index.ts';
 import type { Assignment, Grid } from './types.ts';
 
 /**
@@ -66,11 +67,13 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
       return err(ungriddable(area.id, e));
     }
   }
+  const leafIndex = buildPolygonIndex(geometries);
   const decided = assignCellsWithPolicy(
     [...unsure].map((c) => h3CellSample(c, 2)),
     geometries,
     spec.policy,
     { maxNearestM: spec.policy.maxNearestM, inCity: upperAreaTest(city) },
+    leafIndex,
   );
   // A cell's entry: its leaf, until the first point lands in it and it becomes the frozen answer (see assign).
   const entries = new Map<string, AreaId | Result<Assignment>>();
@@ -91,7 +94,7 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
   const outside = outsideCity;
   const valid = (lon: number, lat: number) =>
     Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
-  const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
+  const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy, leafIndex) : undefined;
 
   const leafOf = (cell: string): AreaId | undefined => {
     const e = entries.get(cell);

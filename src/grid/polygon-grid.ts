@@ -10,6 +10,7 @@ import { pointLeafLocator } from './point-leaf.ts';
 import { cellAdjacency, ringsAround } from './polygon-adjacency.ts';
 import { polygonCellSample } from './polygon-cell-sample.ts';
 import { buildPolygonIndex } from './polygon-index.ts';
+import { indexed, partsOfGeometry } from './polygon-rings.ts';
 import type { Assignment, Grid } from './types.ts';
 
 /**
@@ -56,12 +57,11 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
   // Boundaries come back from the cell index; only a geometry with a part the index skipped is kept as given.
   const irregular = new Map<number, AreaGeometry>();
   for (const [i, c] of spec.cells.entries()) {
-    const parts = c.geometry.type === 'Polygon' ? [c.geometry.coordinates] : c.geometry.coordinates;
-    if (parts.some((rings) => (rings[0]?.length ?? 0) < 3)) irregular.set(i, c.geometry);
+    if (!partsOfGeometry(c.geometry).every(indexed)) irregular.set(i, c.geometry);
   }
   const none: readonly never[] = Object.freeze([]);
   const outside = outsideCity;
-  const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy) : undefined;
+  const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy, leafIndex) : undefined;
   const answers: (Result<Assignment> | undefined)[] = new Array(n);
   const known = (cell: CellId): number => {
     const i = position.get(cell);

@@ -35,9 +35,11 @@ const BAND_MIN_EDGES = 32;
 const EDGES_PER_BAND = 4;
 
 type Rings = readonly (readonly (readonly number[])[])[];
-const partsOfGeometry = (g: AreaGeometry): readonly Rings[] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
+/** The polygons of a Polygon or MultiPolygon, each as its rings. */
+export const partsOfGeometry = (g: AreaGeometry): readonly Rings[] =>
+  g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
 /** A part is indexed when its outer ring has at least three positions. */
-const indexed = (rings: Rings): boolean => (rings[0]?.length ?? 0) >= 3;
+export const indexed = (rings: Rings): boolean => (rings[0]?.length ?? 0) >= 3;
 
 /** Packs the geometries: one pass to count, one to fill. */
 export function packRings(geometries: readonly AreaGeometry[]): RingStore {
