@@ -166,7 +166,9 @@ describe('gridloop user and token commands', () => {
 
     const token = /^(glt_\S+)$/m.exec(r.out)?.[1];
     assert.ok(token, 'the token is printed');
-    const secret = token.slice(token.lastIndexOf('_') + 1);
+    // The secret is base64url, which may itself hold '_': take it after the fixed-size id, not after the last '_'.
+    const secret = /^glt_tok_[0-9a-z]{16}_(.+)$/.exec(token)?.[1];
+    assert.ok(secret && secret.length >= 32, token);
     secrets.push(secret);
     const headers = { authorization: `Bearer ${token}` };
     const who = await me(headers);
