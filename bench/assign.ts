@@ -116,22 +116,35 @@ function randomPoints(city: City, n: number, seed: number): { lon: Float64Array;
 }
 
 /**
- * Best of `rounds` timings of each loop over all points, in points/s. The loops take turns round by round, so that each
- * meets the same state of the machine and of h3-js's warm-up; timed one after another, the last ones ran warmer.
+ * Each loop over all points, `rounds` times. The loops take turns round by round, so that each meets the same state of
+ * the machine and of h3-js's warm-up; timed one after another, the last ones ran warmer. `perS` is the best round;
+ * `vsFirst` the median over rounds of the loop's rate over the first loop's in the same round, which a machine whose
+ * speed drifts during the run (as this shared one does) moves far less than it moves a ratio of two best rounds.
  */
-type Rate = { perS: number; hits: number };
+type Rate = { perS: number; hits: number; vsFirst: number };
 
 function rates(n: number, rounds: number, fns: readonly (() => number)[]): Rate[] {
-  const best = fns.map(() => Infinity);
+  const times = fns.map(() => [] as number[]);
   const hits = fns.map(() => 0);
   for (let r = 0; r < rounds; r++) {
     for (const [k, fn] of fns.entries()) {
       const t0 = performance.now();
       hits[k] = fn();
-      best[k] = Math.min(best[k] as number, performance.now() - t0);
+      times[k]?.push(performance.now() - t0);
     }
   }
-  return best.map((ms, k) => ({ perS: Math.round(n / (ms / 1000)), hits: hits[k] as number }));
+  const first = times[0] as number[];
+  return times.map((ms, k) => ({
+    perS: Math.round(n / (Math.min(...ms) / 1000)),
+    hits: hits[k] as number,
+    vsFirst: Number(median(ms.map((t, r) => (first[r] as number) / t)).toFixed(3)),
+  }));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 function h3GridOf(city: City): Grid {
@@ -165,7 +178,9 @@ function assignRun(areas: number, n: number, rounds: number, sideM: number) {
     return s;
   };
   const [raw, h3, poly] = rates(n, rounds, [rawLoop, assignAll(g), assignAll(pg.value)]) as [Rate, Rate, Rate];
-  log(`  raw ${raw.perS}/s, H3 cells ${h3.perS}/s (${h3.hits} inside), polygon cells ${poly.perS}/s (${poly.hits})`);
+  log(
+    `  raw ${raw.perS}/s, H3 cells ${h3.perS}/s (${h3.hits} inside, ${h3.vsFirst} of raw), polygon cells ${poly.perS}/s (${poly.hits}, ${poly.vsFirst} of raw)`,
+  );
   return {
     areas: leaves.length,
     h3_cells: g.cellCount,
@@ -175,8 +190,8 @@ function assignRun(areas: number, n: number, rounds: number, sideM: number) {
     raw_h3_per_s: raw.perS,
     h3_grid_assign_per_s: h3.perS,
     polygon_grid_assign_per_s: poly.perS,
-    h3_vs_raw: Number((h3.perS / raw.perS).toFixed(3)),
-    polygon_vs_raw: Number((poly.perS / raw.perS).toFixed(3)),
+    h3_vs_raw: h3.vsFirst,
+    polygon_vs_raw: poly.vsFirst,
     inside_h3: h3.hits,
     inside_polygon: poly.hits,
   };
@@ -189,7 +204,7 @@ function collectGarbage(): () => void {
 
 export async function main(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 1_000_000);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
   const sideM = Number(process.env.BENCH_SQUARE_M ?? 100);
   const runs = [100, 1000].map((a) => assignRun(a, n, rounds, sideM));
 

@@ -14,6 +14,7 @@ import { DomainError } from '../shared/errors.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import { assignCellsWithPolicy, h3CellSample } from './cell-policy.ts';
 import { buildHierarchy, leafAreas, toGridProblems, upperAreaTest } from './hierarchy.ts';
+import { buildKeyTable } from './key-table.ts';
 import { outsideCity } from './outside-city.ts';
 import { pointLeafLocator } from './point-leaf.ts';
 import { buildPolygonCellGrid } from './polygon-grid.ts';
@@ -35,7 +36,7 @@ export function buildGrid(city: City): Result<Grid> {
  * H3: the candidates are the cells whose centres lie in a leaf (h3's polygonToCells), the cells that leaves only
  * partly cover (h3's overlapping containment), and the cells of upper areas' outlines to catch wide gaps. A centre in
  * one leaf decides; the rest go through assignCellsWithPolicy. Paths and subtrees are computed once, so that
- * assigning a point is one h3 call and one map lookup.
+ * assigning a point is one h3 call and one lookup in a key table (key-table.ts).
  */
 function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Result<Grid> {
   const res = spec.resolution;
@@ -75,30 +76,34 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
     { maxNearestM: spec.policy.maxNearestM, inCity: upperAreaTest(city) },
     leafIndex,
   );
-  // A cell's entry: its leaf, until the first point lands in it and it becomes the frozen answer (see assign).
-  const entries = new Map<string, AreaId | Result<Assignment>>();
+  // Cells in the order they are placed, with their leaves.
   const leafCells = new Map<AreaId, CellId[]>(ids.map((id) => [id, []]));
+  const placed: string[] = [];
+  const leafOfPlaced: number[] = [];
   const place = (cell: string, leaf: number) => {
-    const id = ids[leaf] as AreaId;
-    entries.set(cell, id);
-    leafCells.get(id)?.push(cell as CellId);
+    placed.push(cell);
+    leafOfPlaced.push(leaf);
+    leafCells.get(ids[leaf] as AreaId)?.push(cell as CellId);
   };
   for (const [cell, leaf] of claims) if (leaf >= 0) place(cell, leaf);
   claims.clear();
   for (const [cell, leaf] of decided.leafOf) place(cell, leaf);
-  const indexOfLeaf = new Map<AreaId, number>(ids.map((id, i) => [id, i]));
+  const table = buildKeyTable(placed);
+  placed.length = 0;
+  const leafAt = Int32Array.from(leafOfPlaced);
+  leafOfPlaced.length = 0;
   const problems = toGridProblems(decided.problems, ids, spec);
   const h = buildHierarchy(city, leafCells);
   const none: readonly never[] = Object.freeze([]);
-  const pathOfLeaf = (leaf: AreaId) => h.paths.get(leaf) ?? [leaf];
+  const leafPaths = ids.map((id) => h.paths.get(id) ?? [id]);
   const outside = outsideCity;
   const valid = (lon: number, lat: number) =>
     Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
   const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy, leafIndex) : undefined;
 
   const leafOf = (cell: string): AreaId | undefined => {
-    const e = entries.get(cell);
-    return e === undefined || typeof e === 'string' ? e : (e as { value: Assignment }).value.path.at(-1);
+    const i = table.indexOf(cell);
+    return i < 0 ? undefined : ids[leafAt[i] as number];
   };
   return ok({
     kind: 'h3',
@@ -107,19 +112,11 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
     assign(lon: number, lat: number): Result<Assignment> {
       if (!valid(lon, lat)) return outside(lon, lat);
       const cell = latLngToCell(lat, lon, res) as CellId;
-      if (locate) {
-        const own = leafOf(cell);
-        const leaf = locate(lon, lat, own === undefined ? undefined : indexOfLeaf.get(own));
-        return leaf === undefined ? outside(lon, lat) : ok({ cell, path: pathOfLeaf(ids[leaf] as AreaId) });
-      }
-      // One lookup per point: the answer is built once per cell, so that a hot assignment allocates nothing and a
-      // point outside costs a single miss.
-      const e = entries.get(cell);
-      if (e === undefined) return outside(lon, lat);
-      if (typeof e !== 'string') return e;
-      const answer: Result<Assignment> = Object.freeze(ok(Object.freeze({ cell, path: pathOfLeaf(e) })));
-      entries.set(cell, answer);
-      return answer;
+      const i = table.indexOf(cell);
+      const own = i < 0 ? undefined : leafAt[i];
+      const leaf = locate ? locate(lon, lat, own) : own;
+      // A fresh answer per point: it costs less than fetching one kept per cell, which points reach in random order.
+      return leaf === undefined ? outside(lon, lat) : ok({ cell, path: leafPaths[leaf] as readonly AreaId[] });
     },
     leafOf,
     pathOf: (area) => h.paths.get(area) ?? none,
@@ -132,8 +129,8 @@ function buildH3Grid(city: City, spec: Extract<GridSpec, { kind: 'h3' }>): Resul
       return [lon, lat];
     },
     neighbours(cell, k) {
-      if (!entries.has(cell) || !(k >= 1)) return none;
-      return gridDisk(cell, Math.floor(k)).filter((c) => c !== cell && entries.has(c)) as CellId[];
+      if (table.indexOf(cell) < 0 || !(k >= 1)) return none;
+      return gridDisk(cell, Math.floor(k)).filter((c) => c !== cell && table.indexOf(c) >= 0) as CellId[];
     },
     problems: () => problems,
   });

@@ -62,7 +62,7 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
   const none: readonly never[] = Object.freeze([]);
   const outside = outsideCity;
   const locate = spec.assignPoints === 'polygon' ? pointLeafLocator(geometries, spec.policy, leafIndex) : undefined;
-  const answers: (Result<Assignment> | undefined)[] = new Array(n);
+  const leafPaths = ids.map((id) => h.paths.get(id) ?? [id]);
   const known = (cell: CellId): number => {
     const i = position.get(cell);
     if (i === undefined) throw new DomainError('GRID_UNKNOWN_CELL', `no cell has the code ${cell}`, { cell });
@@ -80,16 +80,11 @@ export function buildPolygonCellGrid(city: City, spec: Extract<GridSpec, { kind:
     assign(lon: number, lat: number): Result<Assignment> {
       const i = cellIndex.locate(lon, lat);
       if (i === undefined) return outside(lon, lat);
-      const cached = answers[i];
-      if (cached !== undefined) return cached;
-      const cell = codes[i] as CellId;
       const leaf = locate ? locate(lon, lat, leafAt(i)) : leafAt(i);
-      if (leaf === undefined) return outside(lon, lat);
-      const id = ids[leaf] as AreaId;
-      const answer: Result<Assignment> = Object.freeze(ok(Object.freeze({ cell, path: h.paths.get(id) ?? [id] })));
-      // With assignPoints 'cell' a cell's answer never changes: build it once, as the H3 grid does.
-      if (!locate) answers[i] = answer;
-      return answer;
+      // A fresh answer per point, as the H3 grid gives.
+      return leaf === undefined
+        ? outside(lon, lat)
+        : ok({ cell: codes[i] as CellId, path: leafPaths[leaf] as readonly AreaId[] });
     },
     leafOf(cell) {
       const leaf = leafAt(position.get(cell));

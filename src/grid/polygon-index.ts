@@ -1,5 +1,6 @@
 import Flatbush from 'flatbush';
 import type { AreaGeometry } from '../city/schema.ts';
+import { type BucketGrid, buildBucketGrid } from './bucket-grid.ts';
 import { packRings, type RingStore, ringHoldsOdd, ringTouchesBox } from './polygon-rings.ts';
 
 /** [minLon, minLat, maxLon, maxLat]. */
@@ -68,6 +69,22 @@ export function buildPolygonIndex(geometries: readonly AreaGeometry[]): PolygonI
     tree.finish();
   }
   const holds = (p: number, x: number, y: number): boolean => partHolds(store, p, x, y);
+  // Built on the first locate(): indexes that only answer the other questions never pay for it.
+  let grid: BucketGrid | undefined;
+  const buckets = (): BucketGrid => {
+    grid ??= buildBucketGrid(partBox, partCount);
+    return grid;
+  };
+  // locate()'s step: the geometry that part p makes the answer for (lon, lat), given the answer so far (-1: none).
+  const better = (p: number, best: number, lon: number, lat: number): number => {
+    const i = partOwner[p] as number;
+    if (i === best || !inPartBox(partBox, p, lon, lat)) return best;
+    if (best >= 0) {
+      const [a, b] = [areas[i] as number, areas[best] as number];
+      if (a > b || (a === b && i > best)) return best;
+    }
+    return holds(p, lon, lat) ? i : best;
+  };
 
   return {
     size: geometries.length,
@@ -98,19 +115,23 @@ export function buildPolygonIndex(geometries: readonly AreaGeometry[]): PolygonI
         return found.length > 1 ? found.sort((a, b) => a - b) : found;
       };
     },
-    // On the hot path of point assignment over polygon cells: no set, no sort.
+    // On the hot path of point assignment over polygon cells: no tree walk for parts of the common size (see
+    // bucket-grid.ts), no set, no sort.
     locate(lon, lat) {
-      if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
-      let best: number | undefined;
-      for (const p of tree.search(lon, lat, lon, lat)) {
-        const i = partOwner[p] as number;
-        if (best !== undefined && i !== best) {
-          const [a, b] = [areas[i] as number, areas[best] as number];
-          if (a > b || (a === b && i > best)) continue;
-        }
-        if (i !== best && holds(p, lon, lat)) best = i;
+      const { start, items, bigTree, bigBoxes } = buckets();
+      let best = -1;
+      const bucket = grid?.bucketOf(lon, lat) ?? -1;
+      for (
+        let k = bucket < 0 ? 0 : (start[bucket] as number), end = bucket < 0 ? 0 : (start[bucket + 1] as number);
+        k < end;
+        k++
+      ) {
+        best = better(items[k] as number, best, lon, lat);
       }
-      return best;
+      if (bigTree && Number.isFinite(lon) && Number.isFinite(lat)) {
+        for (const q of bigTree.search(lon, lat, lon, lat)) best = better(bigBoxes[q] as number, best, lon, lat);
+      }
+      return best >= 0 ? best : undefined;
     },
     soleHolder(x0, y0, x1, y1) {
       if (!tree || !(x0 <= x1 && y0 <= y1)) return undefined;
