@@ -50,9 +50,15 @@ export interface Ingest {
 
 const emptySummary = (): IngestSummary => ({ received: 0, stored: 0, quarantined: 0, duplicate: 0, errors: [] });
 
+/** Per pipeline: the most records one store call takes (MAX_BATCH unless a bulk import asks for more). */
+export interface IngestLimits {
+  readonly maxBatch?: number;
+}
+
 /** Builds the pipeline. Every record received ends up stored, quarantined or counted as a duplicate. */
-export function createIngest(deps: IngestDeps): Ingest {
+export function createIngest(deps: IngestDeps, limits: IngestLimits = {}): Ingest {
   const { sensors, stores, bus, clock } = deps;
+  const maxBatch = Math.max(1, limits.maxBatch ?? MAX_BATCH);
   const skew = deps.city.ingest.maxFutureSkewMs;
 
   function refuse(summary: IngestSummary, batch: QuarantineEntry[], index: number, entry: QuarantineEntry): void {
@@ -122,7 +128,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         else if (r instanceof Problem) refuse(summary, quarantine, firstIndex + i, entry(r, line, from, now));
         else readings.push(r);
       }
-      if (++inBatch === MAX_BATCH) {
+      if (++inBatch === maxBatch) {
         await storeReadings(summary, readings, quarantine, source);
         readings = [];
         quarantine = [];
@@ -141,9 +147,9 @@ export function createIngest(deps: IngestDeps): Ingest {
     sources?: readonly string[],
   ): Promise<IngestSummary> {
     const summary = emptySummary();
-    for (let start = 0; start < records.length; start += MAX_BATCH) {
+    for (let start = 0; start < records.length; start += maxBatch) {
       const now = clock();
-      const end = Math.min(records.length, start + MAX_BATCH);
+      const end = Math.min(records.length, start + maxBatch);
       const readings: Reading[] = [];
       const quarantine: QuarantineEntry[] = [];
       for (let i = start; i < end; i++) {
@@ -165,10 +171,10 @@ export function createIngest(deps: IngestDeps): Ingest {
   ): Promise<IngestSummary & { ids: (ReportId | undefined)[] }> {
     const summary = emptySummary();
     const ids: (ReportId | undefined)[] = new Array(records.length).fill(undefined);
-    for (let start = 0; start < records.length; start += MAX_BATCH) {
+    for (let start = 0; start < records.length; start += maxBatch) {
       const now = clock();
       const ctx = { city: deps.city, grid: deps.grid, source, now, newId: () => newId<ReportId>('report', now) };
-      const end = Math.min(records.length, start + MAX_BATCH);
+      const end = Math.min(records.length, start + maxBatch);
       const reports: Report[] = [];
       const inputOf: number[] = [];
       const quarantine: QuarantineEntry[] = [];

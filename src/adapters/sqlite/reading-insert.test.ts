@@ -39,8 +39,15 @@ test('property: flags and stored rows equal one-row-at-a-time inserts, across ch
         const insert = readingInserter(db);
         const expected = new Map<string, number>();
         for (const batch of batches) {
-          const flags = db.transaction(() => insert(keyed(batch)))();
+          const { flags, order } = db.transaction(() => insert(keyed(batch)))();
           assert.deepEqual([...flags], model(expected, batch));
+          // The order it inserted in: every row once, by (sensor, metric, ts), equal keys in batch order.
+          const byKey = batch.map((r, i) => [r[0], r[1], r[2], i] as const);
+          byKey.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
+          assert.deepEqual(
+            [...order],
+            byKey.map((k) => k[3]),
+          );
         }
         const rows = db.prepare('SELECT sensor, metric, ts, value FROM readings').all() as {
           sensor: number;
@@ -62,11 +69,11 @@ test('a whole chunk of duplicates stores nothing and flags every row 0; a partly
   try {
     const insert = readingInserter(db);
     const fresh: Row[] = Array.from({ length: CHUNK }, (_, i) => [1, 1, i, i]);
-    assert.deepEqual([...db.transaction(() => insert(keyed(fresh)))()], Array(CHUNK).fill(1));
+    assert.deepEqual([...db.transaction(() => insert(keyed(fresh)))().flags], Array(CHUNK).fill(1));
     const again: Row[] = fresh.map(([s, m, t]) => [s, m, t, -1]);
-    assert.deepEqual([...db.transaction(() => insert(keyed(again)))()], Array(CHUNK).fill(0));
+    assert.deepEqual([...db.transaction(() => insert(keyed(again)))().flags], Array(CHUNK).fill(0));
     const half: Row[] = Array.from({ length: CHUNK }, (_, i) => [1, 1, i * 2, 99]);
-    const flags = [...db.transaction(() => insert(keyed(half)))()];
+    const flags = [...db.transaction(() => insert(keyed(half)))().flags];
     assert.deepEqual(
       flags,
       half.map(([, , t]) => (t < CHUNK ? 0 : 1)),

@@ -20,6 +20,12 @@ export interface KeyedRows {
 /** Thrown inside a chunk's savepoint to undo a chunk that was only partly new. */
 const PARTLY_NEW = Symbol('partly new');
 
+/** What an insert did: a flag per row (1 stored, 0 duplicate) and the key order it inserted the rows in. */
+export interface InsertedRows {
+  readonly flags: Uint8Array;
+  readonly order: Uint32Array;
+}
+
 /**
  * Inserts a batch's readings in key order, CHUNK rows a statement, and returns a flag per row: 1 stored, 0 duplicate.
  * Key order keeps consecutive inserts on the same B-tree pages, and one statement for many rows saves the per-call
@@ -27,7 +33,7 @@ const PARTLY_NEW = Symbol('partly new');
  * duplicates needs no more; a chunk that was partly new is undone (its own savepoint) and inserted row by row, so that
  * each row's flag is exact. Must run inside a transaction.
  */
-export function readingInserter(db: Db): (rows: KeyedRows) => Uint8Array {
+export function readingInserter(db: Db): (rows: KeyedRows) => InsertedRows {
   const one: Statement = db.prepare(INSERT_ONE);
   const chunk: Statement = db.prepare(INSERT_CHUNK);
   const args: number[] = new Array(CHUNK * 4);
@@ -65,7 +71,7 @@ export function readingInserter(db: Db): (rows: KeyedRows) => Uint8Array {
       const i = order[j] as number;
       flags[i] = one.run(rows.sensor[i], rows.metric[i], rows.ts[i], rows.value[i]).changes;
     }
-    return flags;
+    return { flags, order };
   };
 }
 

@@ -5,7 +5,7 @@ import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
 import type { Db } from './db.ts';
 import { insertQuarantineStatement, writeQuarantine } from './quarantine.ts';
-import { type KeyedRows, readingInserter } from './reading-insert.ts';
+import { type InsertedRows, type KeyedRows, readingInserter } from './reading-insert.ts';
 
 /** Keys first inserted by the batch being written; cached only once it commits, since a rollback undoes them. */
 interface NewKeys {
@@ -31,7 +31,7 @@ interface RollupGroup {
 export class SqliteReadingStore implements ReadingStore {
   readonly #sensorKeys = new Map<string, { key: number; cell: string }>();
   readonly #metricKeys = new Map<string, number>();
-  readonly #insert: (rows: KeyedRows) => Uint8Array;
+  readonly #insert: (rows: KeyedRows) => InsertedRows;
   readonly #upsertSensor: Statement<[string, string], { key: number }>;
   readonly #upsertMetric: Statement<[string], { key: number }>;
   readonly #insertQuarantine: Statement;
@@ -109,24 +109,29 @@ export class SqliteReadingStore implements ReadingStore {
       rows.ts[i] = r.ts;
       rows.value[i] = r.value;
     }
-    const flags = this.#insert(rows);
-    // Aggregated per batch first, in the batch's order, so each (cell, metric, bucket) is upserted once per batch.
+    const { flags, order } = this.#insert(rows);
+    // Aggregated per batch first, so each (cell, metric, bucket) is upserted once per batch. In key order a series'
+    // readings of one bucket are neighbours: the map is asked only where a group ends, not for every reading.
     const groups = new Map<string, RollupGroup>();
-    for (let i = 0; i < n; i++) {
+    let g: RollupGroup | undefined;
+    for (let j = 0; j < n; j++) {
+      const i = order[j] as number;
       if (flags[i] === 0) continue;
       const r = readings[i] as Reading;
       const metric = rows.metric[i] as number;
       const bucket = bucketOf(r.ts);
-      const key = `${r.cell}|${metric}|${bucket}`;
-      const g = groups.get(key);
-      if (g === undefined) {
-        groups.set(key, { cell: r.cell, metric, bucket, count: 1, sum: r.value, min: r.value, max: r.value });
-      } else {
-        g.count++;
-        g.sum += r.value;
-        if (r.value < g.min) g.min = r.value;
-        if (r.value > g.max) g.max = r.value;
+      if (g === undefined || g.bucket !== bucket || g.metric !== metric || g.cell !== r.cell) {
+        const key = `${r.cell}|${metric}|${bucket}`;
+        g = groups.get(key);
+        if (g === undefined) {
+          g = { cell: r.cell, metric, bucket, count: 0, sum: 0, min: r.value, max: r.value };
+          groups.set(key, g);
+        }
       }
+      g.count++;
+      g.sum += r.value;
+      if (r.value < g.min) g.min = r.value;
+      if (r.value > g.max) g.max = r.value;
     }
     for (const g of groups.values()) this.#upsertRollup.run(g.cell, g.metric, g.bucket, g.count, g.sum, g.min, g.max);
     writeQuarantine(this.#insertQuarantine, quarantine);

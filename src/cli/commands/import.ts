@@ -48,7 +48,9 @@ export function importCommand(program: Command): void {
       .option('--ts-format <format>', 'e.g. "YYYY-MM-DD HH:mm:ss", "MM/DD/YYYY hh:mm:ss A" (default ISO 8601)')
       .option('--tz <zone>', 'IANA time zone of zone-less times (default UTC)')
       .option('--source <name>', 'source name (default the mapping’s, else import:<file name>)')
-      .option('--batch <n>', 'records per transaction and checkpoint (default 10000)', (v) => Number.parseInt(v, 10))
+      .option('--batch <n>', 'records per transaction and checkpoint (default and most 50000)', (v) =>
+        Number.parseInt(v, 10),
+      )
       .option('--no-resume', 'start over even if a checkpoint exists'),
   ).action(async (file: string, o: ImportFlags) => {
     const format = parseFormat(o.format, file);
