@@ -321,6 +321,31 @@ describe('importFile', () => {
     assert.equal(await stores.quarantine.countQuarantine(), whole.quarantined);
   });
 
+  test('a batch that fails to store stops the import: the batch before it is stored and checkpointed, nothing after', async () => {
+    const path = join(dir, 'fail.ndjson');
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({ sensor: 'aq-1', metric: 'pm25', value: i, ts: new Date(NOW - i * 1000).toISOString() }),
+    );
+    writeFileSync(path, lines.join('\n'));
+    const { deps, stores } = setup();
+    const write = stores.readings.writeReadings.bind(stores.readings);
+    let writes = 0;
+    stores.readings.writeReadings = async (readings, quarantine) => {
+      if (++writes === 2) throw new Error('disk full');
+      return write(readings, quarantine);
+    };
+    const checkpoint = new CheckpointFile(join(dir, 'data-fail'), path);
+    await assert.rejects(
+      importFile(path, deps, { format: 'ndjson', kind: 'readings', source: 's', batchSize: 300, checkpoint }),
+      /disk full/,
+    );
+    // The first batch is stored and checkpointed; nothing after it was stored, and no third batch was tried.
+    assert.equal(writes, 2);
+    assert.equal(checkpoint.read()?.record, 300);
+    assert.equal(checkpoint.read()?.stored, 300);
+    assert.equal(await stores.readings.countReadings(), 300);
+  });
+
   test('readNdjsonLines: byte offsets past each line, from any line start', async () => {
     const path = join(dir, 'offsets.ndjson');
     const text = '\ufeffa\r\nünï\n\nlast';
