@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { IMPORT_BATCH } from '../src/adapters/import-file.ts';
 import { type Feed, importRate, prepareFeed, type Rows, type Skipped } from './ingest.ts';
 
 export const description = 'PostgreSQL: raw COPY ceiling and `gridloop import` through the runtime (part of `ingest`)';
@@ -56,8 +57,8 @@ async function rawCopy(c: pg.Client, schema: string, rows: Rows): Promise<number
     ts bigint NOT NULL, value double precision NOT NULL, PRIMARY KEY (sensor, metric, ts))`);
   const n = rows.ts.length;
   const t0 = performance.now();
-  for (let from = 0; from < n; from += 10_000) {
-    const to = Math.min(n, from + 10_000);
+  for (let from = 0; from < n; from += IMPORT_BATCH) {
+    const to = Math.min(n, from + IMPORT_BATCH);
     function* chunks() {
       let chunk = '';
       for (let i = from; i < to; i++) {

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { loadCity } from '../src/adapters/city-files.ts';
 import { CheckpointFile } from '../src/adapters/import-checkpoint.ts';
-import { importFile } from '../src/adapters/import-file.ts';
+import { IMPORT_BATCH, importFile } from '../src/adapters/import-file.ts';
 import { applyPragmas } from '../src/adapters/sqlite/db.ts';
 import type { KeyedRows } from '../src/adapters/sqlite/reading-insert.ts';
 import type { City } from '../src/city/city.ts';
@@ -238,7 +238,7 @@ async function generate(file: string, n: number, city: City, sensors: SensorRegi
   };
 }
 
-/** The baseline: one prepared INSERT per row, 10,000 rows a transaction, into a table like gridloop's readings. */
+/** The baseline: one prepared INSERT per row, as many rows a transaction as an import batch, into a table like gridloop's readings. */
 function rawInsert(path: string, rows: Rows): number {
   const db = new Database(path);
   applyPragmas(db);
@@ -252,7 +252,7 @@ function rawInsert(path: string, rows: Rows): number {
   });
   const n = rows.ts.length;
   const t0 = performance.now();
-  for (let i = 0; i < n; i += MAX_BATCH) batch(i, Math.min(n, i + MAX_BATCH));
+  for (let i = 0; i < n; i += IMPORT_BATCH) batch(i, Math.min(n, i + IMPORT_BATCH));
   const seconds = (performance.now() - t0) / 1000;
   const stored = db.prepare('SELECT count(*) FROM readings').pluck().get();
   db.close();
