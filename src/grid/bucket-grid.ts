@@ -91,19 +91,7 @@ export function buildBucketGrid(boxes: Float64Array, count: number): BucketGrid 
   }
   const big: number[] = [];
   for (let i = 0; i < count; i++) if (!inGrid[i]) big.push(i);
-  let bigTree: Flatbush | undefined;
-  if (big.length > 0) {
-    bigTree = new Flatbush(big.length);
-    for (const i of big) {
-      bigTree.add(
-        boxes[4 * i] as number,
-        boxes[4 * i + 1] as number,
-        boxes[4 * i + 2] as number,
-        boxes[4 * i + 3] as number,
-      );
-    }
-    bigTree.finish();
-  }
+  const bigTree = boxTree(boxes, big);
   return {
     bucketOf(x, y) {
       // Beyond the extent, or NaN: no bucket (every comparison with NaN is false).
@@ -115,6 +103,27 @@ export function buildBucketGrid(boxes: Float64Array, count: number): BucketGrid 
     bigTree,
     bigBoxes: Int32Array.from(big),
   };
+}
+
+/**
+ * A flatbush tree over some of the boxes (box i at boxes[4i…4i+3]): `ids` in tree order (the tree's item k is box
+ * ids[k]), or all `count` of them when ids is a number. Undefined when there is none.
+ */
+export function boxTree(boxes: Float64Array, ids: readonly number[] | number): Flatbush | undefined {
+  const n = typeof ids === 'number' ? ids : ids.length;
+  if (n === 0) return undefined;
+  const tree = new Flatbush(n);
+  for (let k = 0; k < n; k++) {
+    const i = typeof ids === 'number' ? k : (ids[k] as number);
+    tree.add(
+      boxes[4 * i] as number,
+      boxes[4 * i + 1] as number,
+      boxes[4 * i + 2] as number,
+      boxes[4 * i + 3] as number,
+    );
+  }
+  tree.finish();
+  return tree;
 }
 
 function medianOf(xs: Float64Array): number {

@@ -1,6 +1,5 @@
-import Flatbush from 'flatbush';
 import type { AreaGeometry } from '../city/schema.ts';
-import { type BucketGrid, buildBucketGrid } from './bucket-grid.ts';
+import { type BucketGrid, boxTree, buildBucketGrid } from './bucket-grid.ts';
 import { packRings, type RingStore, ringHoldsOdd, ringTouchesBox } from './polygon-rings.ts';
 
 /** [minLon, minLat, maxLon, maxLat]. */
@@ -55,19 +54,7 @@ export function buildPolygonIndex(geometries: readonly AreaGeometry[]): PolygonI
   const store = packRings(geometries);
   const { partOwner, partRing, partBox, ownerPart, areas } = store;
   const partCount = partOwner.length;
-  let tree: Flatbush | undefined;
-  if (partCount > 0) {
-    tree = new Flatbush(partCount);
-    for (let p = 0; p < partCount; p++) {
-      tree.add(
-        partBox[4 * p] as number,
-        partBox[4 * p + 1] as number,
-        partBox[4 * p + 2] as number,
-        partBox[4 * p + 3] as number,
-      );
-    }
-    tree.finish();
-  }
+  const tree = boxTree(partBox, partCount);
   const holds = (p: number, x: number, y: number): boolean => partHolds(store, p, x, y);
   // Built on the first locate(): indexes that only answer the other questions never pay for it.
   let grid: BucketGrid | undefined;
