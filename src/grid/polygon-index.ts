@@ -105,15 +105,12 @@ export function buildPolygonIndex(geometries: readonly AreaGeometry[]): PolygonI
     // On the hot path of point assignment over polygon cells: no tree walk for parts of the common size (see
     // bucket-grid.ts), no set, no sort.
     locate(lon, lat) {
-      const { start, items, bigTree, bigBoxes } = buckets();
+      const { start, items, bigTree, bigBoxes, bucketOf } = buckets();
+      const b = bucketOf(lon, lat);
       let best = -1;
-      const bucket = grid?.bucketOf(lon, lat) ?? -1;
-      for (
-        let k = bucket < 0 ? 0 : (start[bucket] as number), end = bucket < 0 ? 0 : (start[bucket + 1] as number);
-        k < end;
-        k++
-      ) {
-        best = better(items[k] as number, best, lon, lat);
+      if (b >= 0) {
+        const end = start[b + 1] as number;
+        for (let k = start[b] as number; k < end; k++) best = better(items[k] as number, best, lon, lat);
       }
       if (bigTree && Number.isFinite(lon) && Number.isFinite(lat)) {
         for (const q of bigTree.search(lon, lat, lon, lat)) best = better(bigBoxes[q] as number, best, lon, lat);
