@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { AreaGeometry } from '../city/schema.ts';
 import { buildBucketGrid } from './bucket-grid.ts';
-import { buildPolygonIndex } from './polygon-index.ts';
 
 /** Boxes of mixed sizes: many of about one size (a unit grid) and a few that span much of the extent. */
 const boxesArb = fc
@@ -60,38 +58,5 @@ describe('bucket grid', () => {
     assert.ok(listed.includes(7 * 20 + 5) && listed.length <= 4, `${listed}`);
     assert.equal(grid.bucketOf(30, 30), -1);
     assert.equal(grid.bucketOf(Number.NaN, 3), -1);
-  });
-
-  test("an index's locate over a unit grid and a big area answers as the smallest of containing does", () => {
-    const square = (x0: number, y0: number, s: number): AreaGeometry => ({
-      type: 'Polygon',
-      coordinates: [
-        [
-          [x0, y0],
-          [x0 + s, y0],
-          [x0 + s, y0 + s],
-          [x0, y0 + s],
-          [x0, y0],
-        ],
-      ],
-    });
-    const geoms: AreaGeometry[] = [square(-1, -1, 12)];
-    for (let r = 0; r < 10; r++) for (let c = 0; c < 10; c++) if ((r * 7 + c) % 9 !== 0) geoms.push(square(c, r, 1));
-    const index = buildPolygonIndex(geoms);
-    fc.assert(
-      fc.property(
-        fc.double({ min: -2, max: 12, noNaN: true }),
-        fc.double({ min: -2, max: 12, noNaN: true }),
-        (x, y) => {
-          const all = index.containing(x, y);
-          const smallest = all.reduce<number | undefined>(
-            (best, i) => (best === undefined || index.areaOf(i) < index.areaOf(best) ? i : best),
-            undefined,
-          );
-          assert.equal(index.locate(x, y), smallest);
-        },
-      ),
-      { numRuns: 2000 },
-    );
   });
 });
