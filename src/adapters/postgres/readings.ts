@@ -1,64 +1,41 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type ReadingStore, ROLLUP_BUCKET_MS, type Rollup } from '../../ingest/ports.ts';
+import type { ReadingStore, Rollup } from '../../ingest/ports.ts';
 import type { QuarantineEntry } from '../../ingest/types.ts';
 import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
+import { firstOfEachKey, type KeyedRows, keyOrder, rollupGroups } from '../rows/readings.ts';
 import { inTx, type Pool, type PoolClient } from './db.ts';
 import { deleteBefore, ensurePartitions, monthOf } from './partitions.ts';
 import { writeQuarantine } from './quarantine.ts';
 
-const B = ROLLUP_BUCKET_MS;
-
-// Per connection, emptied at every commit or rollback; the CHECK fails the COPY itself on NaN or ±Infinity.
-const STAGE = `CREATE TEMP TABLE IF NOT EXISTS reading_stage (
-  idx integer NOT NULL, sensor integer NOT NULL, metric integer NOT NULL, ts bigint NOT NULL,
-  value double precision NOT NULL CHECK (value > '-Infinity' AND value < 'Infinity')
-) ON COMMIT DELETE ROWS`;
-
-// The first of each key in the batch, in key order (so that concurrent writers lock rows in one order and never
-// deadlock).
-const FIRSTS = `SELECT DISTINCT ON (sensor, metric, ts) idx, sensor, metric, ts, value FROM reading_stage
-  ORDER BY sensor, metric, ts, idx`;
-
 /**
- * One statement stores the new rows, skips keys already stored, and folds exactly the new rows into the rollups (a
- * reading's cell is its sensor's, which the batch has just registered). It answers with how many were stored. The
- * fast form skips stored keys with an anti-join and a plain INSERT, about a fifth faster than ON CONFLICT here; a
- * concurrent writer inserting the same key in between makes it fail with a unique violation, and the batch is then
- * written again in the safe form, ON CONFLICT DO NOTHING.
+ * The safe form, for a batch with keys already stored: inserts the rows whose key is new, in key order (so that
+ * concurrent writers lock rows in one order and never deadlock), and answers with the keys it stored.
  */
-const merge = (safe: boolean) => `WITH ins AS (
-  INSERT INTO readings (sensor, metric, ts, value) SELECT sensor, metric, ts, value FROM (${FIRSTS}) f
-  ${
-    safe
-      ? 'ON CONFLICT DO NOTHING'
-      : 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.sensor = f.sensor AND r.metric = f.metric AND r.ts = f.ts)'
-  }
-  RETURNING sensor, metric, ts, value
-), roll AS (
-  INSERT INTO rollups AS r (cell, metric, bucket, count, sum, min, max)
-  SELECT s.cell, i.metric, i.ts - mod(mod(i.ts, ${B}) + ${B}, ${B}), count(*), sum(i.value), min(i.value), max(i.value)
-  FROM ins i JOIN sensors s ON s.key = i.sensor GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+const INSERT_NEW = `INSERT INTO readings (sensor, metric, ts, value)
+  SELECT * FROM unnest($1::integer[], $2::integer[], $3::bigint[], $4::double precision[])
+  ON CONFLICT DO NOTHING RETURNING sensor, metric, ts`;
+
+/** Adds a batch's rollup groups, sorted by key so that concurrent writers lock the rows in one order. */
+const UPSERT_ROLLUPS = `INSERT INTO rollups AS r (cell, metric, bucket, count, sum, min, max)
+  SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::double precision[],
+    $6::double precision[], $7::double precision[])
   ON CONFLICT (cell, metric, bucket) DO UPDATE SET count = r.count + excluded.count, sum = r.sum + excluded.sum,
-    min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
-)
-SELECT count(*)::integer AS n FROM ins`;
-const MERGE_FAST = merge(false);
-const MERGE_SAFE = merge(true);
+    min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
 
-// Only when some keys were stored before: which first-of-key rows did this transaction write? Rows it inserted carry
-// its own transaction id as xmin; rows found already there carry another's.
-const STORED_NOW = `SELECT f.idx FROM (${FIRSTS}) f JOIN readings r USING (sensor, metric, ts)
-  WHERE r.xmin = pg_current_xact_id()::xid`;
+const isDuplicateReading = (e: unknown): boolean => {
+  const err = e as { code?: string; table?: string };
+  return err.code === '23505' && err.table?.startsWith('readings') === true;
+};
 
-/** The COPY text of a batch, in chunks of about 64 kB. */
-function* copyChunks(readings: readonly Reading[], sensors: Int32Array, metrics: Int32Array): Generator<string> {
+/** The COPY text of the rows `at`, in chunks of about 64 kB. */
+function* copyChunks(rows: KeyedRows, at: Uint32Array): Generator<string> {
+  const { sensor, metric, ts, value } = rows;
   let chunk = '';
-  for (let i = 0; i < readings.length; i++) {
-    const r = readings[i] as Reading;
-    chunk += `${i}\t${sensors[i]}\t${metrics[i]}\t${r.ts}\t${r.value}\n`;
+  for (const i of at) {
+    chunk += `${sensor[i]}\t${metric[i]}\t${ts[i]}\t${value[i]}\n`;
     if (chunk.length > 65_536) {
       yield chunk;
       chunk = '';
@@ -67,24 +44,13 @@ function* copyChunks(readings: readonly Reading[], sensors: Int32Array, metrics:
   if (chunk !== '') yield chunk;
 }
 
-/** The index of the first reading of each (sensor, metric, ts) key in the batch. */
-function firstOfKey(readings: readonly Reading[], sensors: Int32Array, metrics: Int32Array): number[] {
-  const seen = new Set<string>();
-  const out: number[] = [];
-  for (let i = 0; i < readings.length; i++) {
-    const k = `${sensors[i]}:${metrics[i]}:${(readings[i] as Reading).ts}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(i);
-  }
-  return out;
-}
-
 /**
- * Readings on PostgreSQL, partitioned by month: COPY into a temporary staging table, then one INSERT … SELECT … ON
- * CONFLICT DO NOTHING RETURNING that stores the new rows and maintains the rollups from exactly those, all in the
- * batch's transaction with its quarantine rows. When every first-of-key reading was stored (the usual case), the flags
- * follow from the count; otherwise one more query asks which rows this transaction wrote. Sensor and metric keys are cached once their transaction commits.
+ * Readings on PostgreSQL, partitioned by month. A batch is written in one transaction with its quarantine rows. The
+ * first reading of each key goes in, in key order, with one COPY straight into `readings` inside a savepoint: the usual
+ * case, where every key is new, costs no duplicate check at all. When a key was already stored the COPY fails on the
+ * primary key, the savepoint is rolled back and the batch goes in the safe form (INSERT … ON CONFLICT DO NOTHING
+ * RETURNING), which says which rows were new. The rollups are then grouped in JavaScript from exactly the stored rows
+ * and upserted in one statement. Sensor and metric keys are cached once their transaction commits.
  */
 export class PgReadingStore implements ReadingStore {
   readonly #pool: Pool;
@@ -98,23 +64,16 @@ export class PgReadingStore implements ReadingStore {
 
   async writeReadings(readings: readonly Reading[], quarantine: readonly QuarantineEntry[]): Promise<Uint8Array> {
     try {
-      return await this.#writeOnce(readings, quarantine, false);
+      return await this.#writeOnce(readings, quarantine);
     } catch (e) {
-      const err = e as { code?: string; table?: string };
-      // A concurrent writer stored one of our keys first: write the batch again, skipping conflicts row by row.
-      if (err.code === '23505' && err.table?.startsWith('readings')) return this.#writeOnce(readings, quarantine, true);
       // Another process's retention may have dropped a partition this one still believes in: forget and retry once.
-      if (err.code !== '23514' || !/no partition/.test(String(e))) throw e;
+      if ((e as { code?: string }).code !== '23514' || !/no partition/.test(String(e))) throw e;
       this.#months.clear();
-      return this.#writeOnce(readings, quarantine, true);
+      return this.#writeOnce(readings, quarantine);
     }
   }
 
-  async #writeOnce(
-    readings: readonly Reading[],
-    quarantine: readonly QuarantineEntry[],
-    safe: boolean,
-  ): Promise<Uint8Array> {
+  async #writeOnce(readings: readonly Reading[], quarantine: readonly QuarantineEntry[]): Promise<Uint8Array> {
     const flags = new Uint8Array(readings.length);
     if (readings.length > 0)
       await ensurePartitions(
@@ -125,20 +84,22 @@ export class PgReadingStore implements ReadingStore {
     const pending = { sensors: new Map<string, { key: number; cell: string }>(), metrics: new Map<string, number>() };
     await inTx(this.#pool, async (c) => {
       if (readings.length > 0) {
-        const { sensors, metrics } = await this.#keys(c, readings, pending);
-        await c.query("SET LOCAL work_mem = '64MB'");
-        await c.query(STAGE);
-        await pipeline(
-          Readable.from(copyChunks(readings, sensors, metrics)),
-          c.query(copyFrom('COPY reading_stage FROM STDIN')),
-        );
-        const firsts = firstOfKey(readings, sensors, metrics);
-        const stored = (await c.query<{ n: number }>(safe ? MERGE_SAFE : MERGE_FAST)).rows[0]?.n ?? 0;
-        if (stored === firsts.length) for (const i of firsts) flags[i] = 1;
-        else if (stored > 0) {
-          const res = await c.query<[number]>({ text: STORED_NOW, rowMode: 'array' });
-          for (const row of res.rows) flags[row[0]] = 1;
-        }
+        const rows = await this.#keys(c, readings, pending);
+        const order = keyOrder(rows);
+        const firsts = firstOfEachKey(rows, order);
+        if (await copyAllNew(c, rows, firsts)) for (const i of firsts) flags[i] = 1;
+        else await insertNew(c, rows, firsts, flags);
+        const groups = rollupGroups(readings, rows.metric, order, flags);
+        if (groups.length > 0)
+          await c.query(UPSERT_ROLLUPS, [
+            groups.map((g) => g.cell),
+            groups.map((g) => g.metric),
+            groups.map((g) => g.bucket),
+            groups.map((g) => g.count),
+            groups.map((g) => g.sum),
+            groups.map((g) => g.min),
+            groups.map((g) => g.max),
+          ]);
       }
       await writeQuarantine(c, quarantine);
     });
@@ -147,12 +108,12 @@ export class PgReadingStore implements ReadingStore {
     return flags;
   }
 
-  /** The integer keys of every reading's sensor and metric, upserting the unknown ones (and moved sensors). */
+  /** The batch as integer-keyed rows, upserting unknown sensors and metrics (and moved sensors). */
   async #keys(
     c: PoolClient,
     readings: readonly Reading[],
     pending: { sensors: Map<string, { key: number; cell: string }>; metrics: Map<string, number> },
-  ) {
+  ): Promise<KeyedRows> {
     const newSensors = new Map<string, string>();
     const newMetrics = new Set<string>();
     for (const r of readings) {
@@ -178,14 +139,21 @@ export class PgReadingStore implements ReadingStore {
       );
       for (const r of rows) pending.metrics.set(r.name, r.key);
     }
-    const sensors = new Int32Array(readings.length);
-    const metrics = new Int32Array(readings.length);
-    for (let i = 0; i < readings.length; i++) {
+    const n = readings.length;
+    const rows = {
+      sensor: new Int32Array(n),
+      metric: new Int32Array(n),
+      ts: new Float64Array(n),
+      value: new Float64Array(n),
+    };
+    for (let i = 0; i < n; i++) {
       const r = readings[i] as Reading;
-      sensors[i] = (pending.sensors.get(r.sensor) ?? this.#sensorKeys.get(r.sensor))?.key ?? 0;
-      metrics[i] = pending.metrics.get(r.metric) ?? this.#metricKeys.get(r.metric) ?? 0;
+      rows.sensor[i] = (pending.sensors.get(r.sensor) ?? this.#sensorKeys.get(r.sensor))?.key ?? 0;
+      rows.metric[i] = pending.metrics.get(r.metric) ?? this.#metricKeys.get(r.metric) ?? 0;
+      rows.ts[i] = r.ts;
+      rows.value[i] = r.value;
     }
-    return { sensors, metrics };
+    return rows;
   }
 
   async countReadings(): Promise<number> {
@@ -217,4 +185,40 @@ export class PgReadingStore implements ReadingStore {
     this.#months.clear();
     return n;
   }
+}
+
+/**
+ * COPYs the rows `at` straight into `readings` inside a savepoint. True when they all went in; false, with the
+ * savepoint undone and the transaction as it was, when one of their keys was already stored (by an earlier batch, or
+ * by a concurrent writer that committed it first).
+ */
+async function copyAllNew(c: PoolClient, rows: KeyedRows, at: Uint32Array): Promise<boolean> {
+  await c.query('SAVEPOINT copy_new');
+  try {
+    await pipeline(
+      Readable.from(copyChunks(rows, at)),
+      c.query(copyFrom('COPY readings (sensor, metric, ts, value) FROM STDIN')),
+    );
+  } catch (e) {
+    if (!isDuplicateReading(e)) throw e;
+    await c.query('ROLLBACK TO SAVEPOINT copy_new');
+    await c.query('RELEASE SAVEPOINT copy_new');
+    return false;
+  }
+  await c.query('RELEASE SAVEPOINT copy_new');
+  return true;
+}
+
+/** Inserts the rows `at` whose key is not stored yet, and flags exactly those. */
+async function insertNew(c: PoolClient, rows: KeyedRows, at: Uint32Array, flags: Uint8Array): Promise<void> {
+  const pick = <T extends Int32Array | Float64Array>(a: T) => Array.from(at, (i) => a[i] as number);
+  const res = await c.query<[number, number, string]>({
+    text: INSERT_NEW,
+    values: [pick(rows.sensor), pick(rows.metric), pick(rows.ts), pick(rows.value)],
+    rowMode: 'array',
+  });
+  if (res.rows.length === 0) return;
+  const indexOf = new Map<string, number>();
+  for (const i of at) indexOf.set(`${rows.sensor[i]}|${rows.metric[i]}|${rows.ts[i]}`, i);
+  for (const [sensor, metric, ts] of res.rows) flags[indexOf.get(`${sensor}|${metric}|${ts}`) as number] = 1;
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { KeyedRows } from '../rows/readings.ts';
 import { openDb } from './db.ts';
-import { CHUNK, type KeyedRows, readingInserter } from './reading-insert.ts';
+import { CHUNK, readingInserter } from './reading-insert.ts';
 
 type Row = [sensor: number, metric: number, ts: number, value: number];
 

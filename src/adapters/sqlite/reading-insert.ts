@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { type KeyedRows, keyOrder } from '../rows/readings.ts';
 import type { Db } from './db.ts';
 
 /** Rows per multi-row INSERT: measured fastest of 16, 64 and 200 (bench/ingest.ts, docs/performance.md). */
@@ -8,14 +9,6 @@ const INSERT_ONE =
   'INSERT INTO readings (sensor, metric, ts, value) VALUES (?, ?, ?, ?) ON CONFLICT (sensor, metric, ts) DO NOTHING';
 const INSERT_CHUNK = `INSERT INTO readings (sensor, metric, ts, value) VALUES ${Array(CHUNK).fill('(?, ?, ?, ?)').join(', ')}
   ON CONFLICT (sensor, metric, ts) DO NOTHING`;
-
-/** A batch's rows as integer keys, epoch ms and values, in the batch's order. */
-export interface KeyedRows {
-  readonly sensor: Int32Array;
-  readonly metric: Int32Array;
-  readonly ts: Float64Array;
-  readonly value: Float64Array;
-}
 
 /** Thrown inside a chunk's savepoint to undo a chunk that was only partly new. */
 const PARTLY_NEW = Symbol('partly new');
@@ -73,18 +66,4 @@ export function readingInserter(db: Db): (rows: KeyedRows) => InsertedRows {
     }
     return { flags, order };
   };
-}
-
-/** Row indices sorted by (sensor, metric, ts), ties in batch order, so that the first of two equal keys is stored. */
-function keyOrder(rows: KeyedRows): Uint32Array {
-  const order = new Uint32Array(rows.ts.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  const { sensor, metric, ts } = rows;
-  return order.sort(
-    (a, b) =>
-      (sensor[a] as number) - (sensor[b] as number) ||
-      (metric[a] as number) - (metric[b] as number) ||
-      (ts[a] as number) - (ts[b] as number) ||
-      a - b,
-  );
 }

@@ -1,27 +1,17 @@
 import type { Statement } from 'better-sqlite3';
-import { bucketOf, type ReadingStore, type Rollup } from '../../ingest/ports.ts';
+import type { ReadingStore, Rollup } from '../../ingest/ports.ts';
 import type { QuarantineEntry } from '../../ingest/types.ts';
 import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
+import { type KeyedRows, rollupGroups } from '../rows/readings.ts';
 import type { Db } from './db.ts';
 import { insertQuarantineStatement, writeQuarantine } from './quarantine.ts';
-import { type InsertedRows, type KeyedRows, readingInserter } from './reading-insert.ts';
+import { type InsertedRows, readingInserter } from './reading-insert.ts';
 
 /** Keys first inserted by the batch being written; cached only once it commits, since a rollback undoes them. */
 interface NewKeys {
   readonly sensors: Map<string, { key: number; cell: string }>;
   readonly metrics: Map<string, number>;
-}
-
-/** One (cell, metric, bucket) group of a batch's newly stored readings. */
-interface RollupGroup {
-  cell: string;
-  metric: number;
-  bucket: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
 }
 
 /**
@@ -110,30 +100,9 @@ export class SqliteReadingStore implements ReadingStore {
       rows.value[i] = r.value;
     }
     const { flags, order } = this.#insert(rows);
-    // Aggregated per batch first, so each (cell, metric, bucket) is upserted once per batch. In key order a series'
-    // readings of one bucket are neighbours: the map is asked only where a group ends, not for every reading.
-    const groups = new Map<string, RollupGroup>();
-    let g: RollupGroup | undefined;
-    for (let j = 0; j < n; j++) {
-      const i = order[j] as number;
-      if (flags[i] === 0) continue;
-      const r = readings[i] as Reading;
-      const metric = rows.metric[i] as number;
-      const bucket = bucketOf(r.ts);
-      if (g === undefined || g.bucket !== bucket || g.metric !== metric || g.cell !== r.cell) {
-        const key = `${r.cell}|${metric}|${bucket}`;
-        g = groups.get(key);
-        if (g === undefined) {
-          g = { cell: r.cell, metric, bucket, count: 0, sum: 0, min: r.value, max: r.value };
-          groups.set(key, g);
-        }
-      }
-      g.count++;
-      g.sum += r.value;
-      if (r.value < g.min) g.min = r.value;
-      if (r.value > g.max) g.max = r.value;
-    }
-    for (const g of groups.values()) this.#upsertRollup.run(g.cell, g.metric, g.bucket, g.count, g.sum, g.min, g.max);
+    // Aggregated per batch first, so each (cell, metric, bucket) is upserted once per batch.
+    for (const g of rollupGroups(readings, rows.metric, order, flags))
+      this.#upsertRollup.run(g.cell, g.metric, g.bucket, g.count, g.sum, g.min, g.max);
     writeQuarantine(this.#insertQuarantine, quarantine);
     return flags;
   }

@@ -1,0 +1,88 @@
+import { bucketOf } from '../../ingest/ports.ts';
+import type { Reading } from '../../sensors/types.ts';
+
+/** A batch's rows as integer keys, epoch ms and values, in the batch's order. */
+export interface KeyedRows {
+  readonly sensor: Int32Array;
+  readonly metric: Int32Array;
+  readonly ts: Float64Array;
+  readonly value: Float64Array;
+}
+
+/**
+ * Row indices sorted by (sensor, metric, ts), ties in batch order, so that the first of two equal keys comes first.
+ * Both databases insert in this order: consecutive inserts land on the same B-tree pages, and writers that insert the
+ * same keys at once take their locks in one order.
+ */
+export function keyOrder(rows: KeyedRows): Uint32Array {
+  const order = new Uint32Array(rows.ts.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const { sensor, metric, ts } = rows;
+  return order.sort(
+    (a, b) =>
+      (sensor[a] as number) - (sensor[b] as number) ||
+      (metric[a] as number) - (metric[b] as number) ||
+      (ts[a] as number) - (ts[b] as number) ||
+      a - b,
+  );
+}
+
+/** The first row of each key, in key order (`order` from `keyOrder`). */
+export function firstOfEachKey(rows: KeyedRows, order: Uint32Array): Uint32Array {
+  const out = new Uint32Array(order.length);
+  const { sensor, metric, ts } = rows;
+  let n = 0;
+  let prev = -1;
+  for (const i of order) {
+    if (prev < 0 || sensor[i] !== sensor[prev] || metric[i] !== metric[prev] || ts[i] !== ts[prev]) out[n++] = i;
+    prev = i;
+  }
+  return out.subarray(0, n);
+}
+
+/** One (cell, metric, bucket) group of a batch's newly stored readings. */
+export interface RollupGroup {
+  cell: string;
+  metric: number;
+  bucket: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * The rollup groups of the rows flagged stored, summed in key order (so that both databases add the same floats in
+ * the same order), sorted by (cell, metric, bucket) so that writers upsert them in one order. In key order a series'
+ * readings of one bucket are neighbours: the map is asked only where a group ends, not for every reading.
+ */
+export function rollupGroups(
+  readings: readonly Reading[],
+  metrics: Int32Array,
+  order: Uint32Array,
+  flags: Uint8Array,
+): RollupGroup[] {
+  const groups = new Map<string, RollupGroup>();
+  let g: RollupGroup | undefined;
+  for (const i of order) {
+    if (flags[i] === 0) continue;
+    const r = readings[i] as Reading;
+    const metric = metrics[i] as number;
+    const bucket = bucketOf(r.ts);
+    if (g === undefined || g.bucket !== bucket || g.metric !== metric || g.cell !== r.cell) {
+      const key = `${r.cell}|${metric}|${bucket}`;
+      g = groups.get(key);
+      if (g === undefined) {
+        g = { cell: r.cell, metric, bucket, count: 0, sum: 0, min: r.value, max: r.value };
+        groups.set(key, g);
+      }
+    }
+    g.count++;
+    g.sum += r.value;
+    if (r.value < g.min) g.min = r.value;
+    if (r.value > g.max) g.max = r.value;
+  }
+  return [...groups.values()].sort((a, b) =>
+    a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.metric - b.metric || a.bucket - b.bucket,
+  );
+}
