@@ -110,7 +110,9 @@ test('property: rollupGroups sums exactly the stored rows per (cell, metric, buc
             ...g,
             count: g.count + 1,
             sum: g.sum + r.value,
+            // biome-ignore lint/complexity/useMathMinMax: the stores keep the first of equal values (0 or -0); Math.min prefers -0
             min: r.value < g.min ? r.value : g.min,
+            // biome-ignore lint/complexity/useMathMinMax: as above
             max: r.value > g.max ? r.value : g.max,
           });
       }
