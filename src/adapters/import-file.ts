@@ -1,78 +1,13 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createMapper, type ImportKind, type ImportWarning, type Mapping } from '../ingest/mapping.ts';
+import { sensorList, snapshotOf } from '../ingest/parse-ahead.ts';
 import { createIngest, type IngestDeps, MAX_ERRORS } from '../ingest/pipeline.ts';
 import type { IngestSummary, QuarantineEntry } from '../ingest/types.ts';
 import type { Checkpoint, CheckpointFile } from './import-checkpoint.ts';
 import { type Chunk, readCsvHeader, readCsvRecords } from './import-csv.ts';
 import { propertyText, readGeoJsonFeatures } from './import-geojson.ts';
-
-/** A line longer than this is no reading: it is quarantined cut short rather than held whole in memory. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
-
-/** The start of an over-long line, marked so that it cannot parse as JSON and is quarantined as malformed. */
-function overlong(start: Buffer, limit: number): string {
-  return `${start.subarray(0, 1024).toString('utf8')}… [cut: the line is longer than ${limit} bytes]`;
-}
-
-/**
- * The lines of an NDJSON file from byte `start` (a line start) on, in chunks, each with the byte offset past its line
- * break, so that a checkpoint can name the exact place to resume. Blank lines are included (a line's number is its
- * index in the file). A line longer than `maxLine` bytes (not counting its `\r\n`) is handed on cut short and marked,
- * so that it is quarantined as malformed; at most `maxLine` bytes of it and one chunk are ever held.
- */
-export async function* readNdjsonLines(
-  path: string,
-  start = 0,
-  maxLine = MAX_LINE_BYTES,
-): AsyncGenerator<Chunk<string>> {
-  let carry: Buffer = Buffer.alloc(0);
-  let carryStart = start;
-  let skipping: Buffer | undefined;
-  let bom = start === 0;
-  for await (const data of createReadStream(path, { start, highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    const items: string[] = [];
-    const ends: number[] = [];
-    let buf = carry.length > 0 ? Buffer.concat([carry, data]) : data;
-    if (bom) {
-      bom = false;
-      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-        buf = buf.subarray(3);
-        carryStart += 3;
-      }
-    }
-    let from = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, from);
-      if (nl < 0) break;
-      const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (skipping) {
-        items.push(overlong(skipping, maxLine));
-        skipping = undefined;
-      } else
-        items.push(end - from > maxLine ? overlong(buf.subarray(from, end), maxLine) : buf.toString('utf8', from, end));
-      ends.push(carryStart + nl + 1);
-      from = nl + 1;
-    }
-    carry = buf.subarray(from);
-    carryStart += from;
-    // One byte over the limit may still be the `\r` of a `\r\n` in the next chunk.
-    if (carry.length > maxLine + 1) {
-      // Keep only the start of an over-long line; its end comes with a later newline.
-      skipping ??= Buffer.from(carry.subarray(0, 1024));
-      carryStart += carry.length;
-      carry = Buffer.alloc(0);
-    }
-    if (items.length > 0) yield { items, ends };
-  }
-  const end = carryStart + carry.length;
-  if (skipping) yield { items: [overlong(skipping, maxLine)], ends: [end] };
-  else if (carry.length > 0) {
-    const line = carry.at(-1) === 13 ? carry.subarray(0, -1) : carry;
-    yield { items: [line.length > maxLine ? overlong(line, maxLine) : line.toString('utf8')], ends: [end] };
-  }
-}
+import { linesAt, MAX_LINE_BYTES, readNdjsonLines } from './import-ndjson.ts';
+import { startParseAhead } from './parse-ahead-thread.ts';
 
 export type FileFormat = 'ndjson' | 'csv' | 'geojson';
 
@@ -87,6 +22,12 @@ export interface FileImportOptions {
   readonly batchSize?: number;
   /** NDJSON: the longest line kept whole; a longer one is quarantined as malformed, cut short. Default MAX_LINE_BYTES. */
   readonly maxLineBytes?: number;
+  /**
+   * NDJSON readings: parse in a worker thread, one batch ahead of the writer. 'auto' (the default): for the rest of a
+   * file of at least PARSE_AHEAD_MIN_BYTES, taking over from the first batch boundary after the worker has loaded;
+   * 'always': the worker parses from the start. Whichever, the import stores, counts and checkpoints the same.
+   */
+  readonly parseAhead?: 'auto' | 'always' | 'never';
   /** Resume from it if present, write it after each committed batch, remove it at the end. */
   readonly checkpoint?: CheckpointFile;
   /** After each batch: work done and work in all (bytes, or features for GeoJSON), and the counts so far. */
@@ -123,6 +64,12 @@ type Item = { readonly raw: unknown; readonly warning?: ImportWarning };
  * keep short. 50,000 readings and their lines hold about 15 MB.
  */
 export const IMPORT_BATCH = 50_000;
+
+/** 'auto' parses ahead in a worker from this many bytes to read: below, its start-up (a fifth of a second) outweighs it. */
+export const PARSE_AHEAD_MIN_BYTES = 16 * 1024 * 1024;
+
+const wantsParseAhead = (mode: 'auto' | 'always' | 'never', bytes: number): boolean =>
+  mode === 'always' || (mode === 'auto' && bytes >= PARSE_AHEAD_MIN_BYTES);
 
 /**
  * Imports a file of readings or reports through the pipeline in batches: NDJSON lines, CSV rows or GeoJSON point
@@ -166,6 +113,20 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
   let pendingWarnings: ImportWarning[] = [];
   let done = offset;
   const asLines = opts.format === 'ndjson' && opts.kind === 'readings';
+  /** Adds a committed batch's summary (its item k is record `numberOf(k)`) and moves the checkpoint past it. */
+  const account = (s: IngestSummary, numberOf: (k: number) => number, endOffset: number, endRecord: number) => {
+    total.received += s.received;
+    total.stored += s.stored;
+    total.quarantined += s.quarantined;
+    total.duplicate += s.duplicate;
+    for (const e of s.errors) if (errors.length < MAX_ERRORS) errors.push({ ...e, index: numberOf(e.index) });
+    for (const w of pendingWarnings) warnings.set(w, (warnings.get(w) ?? 0) + 1);
+    pendingWarnings = [];
+    record = endRecord;
+    done = opts.format === 'geojson' ? endRecord : endOffset;
+    opts.checkpoint?.write({ version: 1, file: path, offset: endOffset, record, ...total, ...maps(reasons, warnings) });
+    opts.onProgress?.(done, size, summary());
+  };
   const flush = async (endOffset: number, endRecord: number): Promise<void> => {
     const batch = pending;
     const numbers = pendingNumbers;
@@ -176,36 +137,60 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
       : opts.kind === 'readings'
         ? await ingest.ingestRecords(batch, opts.source)
         : await ingest.fileReports(batch, opts.source);
-    total.received += s.received;
-    total.stored += s.stored;
-    total.quarantined += s.quarantined;
-    total.duplicate += s.duplicate;
-    for (const e of s.errors) if (errors.length < MAX_ERRORS) errors.push({ ...e, index: numbers[e.index] as number });
-    for (const w of pendingWarnings) warnings.set(w, (warnings.get(w) ?? 0) + 1);
-    pendingWarnings = [];
-    record = endRecord;
-    done = opts.format === 'geojson' ? endRecord : endOffset;
-    opts.checkpoint?.write({ version: 1, file: path, offset: endOffset, record, ...total, ...maps(reasons, warnings) });
-    opts.onProgress?.(done, size, summary());
+    account(s, (k) => numbers[k] as number, endOffset, endRecord);
   };
 
-  let n = record;
-  let lastEnd = offset;
-  for await (const chunk of units) {
-    for (let i = 0; i < chunk.items.length; i++) {
-      const item = chunk.items[i] as Item;
-      n++;
-      lastEnd = chunk.ends[i] as number;
-      // NDJSON readings go on as lines, blank ones too: the pipeline skips those itself.
-      if (asLines || !(typeof item.raw === 'string' && item.raw.trim() === '')) {
-        pending.push(item.raw);
-        pendingNumbers.push(n - 1);
-        if (item.warning) pendingWarnings.push(item.warning);
-      }
-      if (pending.length >= batchSize) await flush(lastEnd, n);
+  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  const list = asLines ? sensorList(deps.sensors) : [];
+  const ahead =
+    asLines && wantsParseAhead(opts.parseAhead ?? 'auto', size - offset)
+      ? startParseAhead({ path, maxLine, batchSize, sensors: snapshotOf(list) })
+      : undefined;
+  try {
+    let n = record;
+    let lastEnd = offset;
+    // 'always': the worker parses the whole file (the import waits the fifth of a second for it to load).
+    let handedOver = false;
+    if (opts.parseAhead === 'always' && ahead !== undefined) {
+      await ahead.whenReady();
+      handedOver = true;
     }
+    if (!handedOver)
+      reading: for await (const chunk of units) {
+        for (let i = 0; i < chunk.items.length; i++) {
+          const item = chunk.items[i] as Item;
+          n++;
+          lastEnd = chunk.ends[i] as number;
+          // NDJSON readings go on as lines, blank ones too: the pipeline skips those itself.
+          if (asLines || !(typeof item.raw === 'string' && item.raw.trim() === '')) {
+            pending.push(item.raw);
+            pendingNumbers.push(n - 1);
+            if (item.warning) pendingWarnings.push(item.warning);
+          }
+          if (pending.length >= batchSize) {
+            await flush(lastEnd, n);
+            // From a batch boundary on, the worker reads and parses; the rest of this chunk is read again there.
+            if (ahead?.ready) {
+              handedOver = true;
+              break reading;
+            }
+          }
+        }
+      }
+    if (ahead !== undefined && handedOver) {
+      for await (const b of ahead.batches(lastEnd)) {
+        const first = n;
+        // A reading beyond the future-skew bound (rare) needs the text for its quarantine entry: read it again.
+        const s =
+          (await ingest.ingestParsed(b.parsed, list, opts.source)) ??
+          (await ingest.ingestLines(await linesAt(path, b.start, b.parsed.count, maxLine), opts.source));
+        n += b.parsed.count;
+        account(s, (k) => first + k, b.end, n);
+      }
+    } else if (pending.length > 0 || n > record) await flush(lastEnd, n);
+  } finally {
+    await ahead?.close();
   }
-  if (pending.length > 0 || n > record) await flush(lastEnd, n);
   opts.checkpoint?.remove();
   opts.onProgress?.(size, size, summary());
   return summary();

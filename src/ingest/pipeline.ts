@@ -2,13 +2,14 @@ import type { City } from '../city/city.ts';
 import type { Bus } from '../events.ts';
 import type { Grid } from '../grid/types.ts';
 import type { Stores } from '../ports.ts';
-import type { SensorRegistry } from '../sensors/registry.ts';
+import type { MetricRange, RegisteredSensor, SensorRegistry } from '../sensors/registry.ts';
 import type { Reading } from '../sensors/types.ts';
 import type { ReportId } from '../shared/brand.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { fastReading } from './fast-reading.ts';
 import { isBlank, MALFORMED, malformedEntry, parseLine, splitLines } from './ndjson.ts';
+import { BLANK, type ParsedLines, SLOW } from './parse-ahead.ts';
 import { Problem } from './problem.ts';
 import type { IngestSummary, QuarantineEntry, Report } from './types.ts';
 import { validateReading } from './validate-reading.ts';
@@ -42,6 +43,16 @@ export interface Ingest {
     firstIndex?: number,
     sources?: readonly string[],
   ): Promise<IngestSummary>;
+  /**
+   * Readings parsed ahead (`parseAhead`, whose sensor indices point into `list`); an error's index is the line's index
+   * in the batch. Undefined, with nothing stored, when the batch's latest timestamp is beyond the future-skew bound at
+   * the pipeline's clock: the caller then sends those lines as text, which the slow path explains line by line.
+   */
+  ingestParsed(
+    batch: ParsedLines,
+    list: readonly RegisteredSensor[],
+    source: string,
+  ): Promise<IngestSummary | undefined>;
   /** Readings already parsed from JSON (an array body, MQTT messages, the simulator); `sources` as for ingestLines. */
   ingestRecords(records: readonly unknown[], source: string, sources?: readonly string[]): Promise<IngestSummary>;
   /** Reports (Open311 field names); ids[i] is the stored or earlier report's id for input i, undefined if refused. */
@@ -101,31 +112,37 @@ export function createIngest(deps: IngestDeps, limits: IngestLimits = {}): Inges
     await bus.emit('IngestDone', { summary, source, kind });
   }
 
-  async function ingestLines(
-    lines: readonly string[],
+  /**
+   * The line loop shared by text and parsed-ahead lines: `take(i, now)` gives line i as null (blank), a reading the
+   * fast path took, or the text for the slow path. With `accept`, a batch whose clock reading it refuses is left
+   * untouched (undefined), for the caller to send as text.
+   */
+  async function ingestEach(
+    count: number,
+    take: (i: number, now: number) => Reading | string | null,
     source: string,
-    firstIndex = 0,
+    firstIndex: number,
     sources?: readonly string[],
-  ): Promise<IngestSummary> {
+    accept?: (now: number) => boolean,
+  ): Promise<IngestSummary | undefined> {
     const summary = emptySummary();
     let now = clock();
+    if (accept !== undefined && !accept(now)) return undefined;
     let readings: Reading[] = [];
     let quarantine: QuarantineEntry[] = [];
     let inBatch = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      if (isBlank(line)) continue;
+    for (let i = 0; i < count; i++) {
+      const item = take(i, now);
+      if (item === null) continue;
       summary.received++;
-      const fast = fastReading(line, sensors, now, skew);
-      if (fast !== undefined) {
-        readings.push(fast);
-      } else {
+      if (typeof item !== 'string') readings.push(item);
+      else {
         // The slow path: anything but a plain valid reading, which it stores or explains.
-        const value = parseLine(line);
+        const value = parseLine(item);
         const r = value === MALFORMED ? undefined : validateReading(value, sensors, now, skew);
         const from = sources?.[i] ?? source;
-        if (r === undefined) refuse(summary, quarantine, firstIndex + i, malformedEntry(line, from, now));
-        else if (r instanceof Problem) refuse(summary, quarantine, firstIndex + i, entry(r, line, from, now));
+        if (r === undefined) refuse(summary, quarantine, firstIndex + i, malformedEntry(item, from, now));
+        else if (r instanceof Problem) refuse(summary, quarantine, firstIndex + i, entry(r, item, from, now));
         else readings.push(r);
       }
       if (++inBatch === maxBatch) {
@@ -139,6 +156,37 @@ export function createIngest(deps: IngestDeps, limits: IngestLimits = {}): Inges
     await storeReadings(summary, readings, quarantine, source);
     await done(summary, source, 'readings');
     return summary;
+  }
+
+  async function ingestLines(
+    lines: readonly string[],
+    source: string,
+    firstIndex = 0,
+    sources?: readonly string[],
+  ): Promise<IngestSummary> {
+    const take = (i: number, now: number): Reading | string | null => {
+      const line = lines[i] as string;
+      if (isBlank(line)) return null;
+      return fastReading(line, sensors, now, skew) ?? line;
+    };
+    return (await ingestEach(lines.length, take, source, firstIndex, sources)) as IngestSummary;
+  }
+
+  function ingestParsed(
+    batch: ParsedLines,
+    list: readonly RegisteredSensor[],
+    source: string,
+  ): Promise<IngestSummary | undefined> {
+    let slow = 0;
+    const take = (i: number): Reading | string | null => {
+      const k = batch.sensor[i] as number;
+      if (k === BLANK) return null;
+      if (k === SLOW) return batch.slow[slow++] as string;
+      const known = list[k] as RegisteredSensor;
+      const metric = (known.metricList[batch.metric[i] as number] as MetricRange).name;
+      return { sensor: known.id, metric, ts: batch.ts[i] as number, value: batch.value[i] as number, cell: known.cell };
+    };
+    return ingestEach(batch.count, take, source, 0, undefined, (now) => batch.maxTs <= now + skew);
   }
 
   async function ingestRecords(
@@ -214,6 +262,7 @@ export function createIngest(deps: IngestDeps, limits: IngestLimits = {}): Inges
   return {
     ingestNdjson: (text, source) => ingestLines(splitLines(text), source, 0),
     ingestLines,
+    ingestParsed,
     ingestRecords,
     fileReports,
   };

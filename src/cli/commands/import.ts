@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CheckpointFile } from '../../adapters/import-checkpoint.ts';
 import { type FileFormat, importFile } from '../../adapters/import-file.ts';
@@ -22,6 +22,7 @@ interface ImportFlags extends RuntimeFlags {
   tz?: string;
   source?: string;
   batch?: number;
+  parseAhead: 'auto' | 'always' | 'never';
   resume: boolean;
 }
 
@@ -51,6 +52,11 @@ export function importCommand(program: Command): void {
       .option('--batch <n>', 'records per transaction and checkpoint (default and most 50000)', (v) =>
         Number.parseInt(v, 10),
       )
+      .addOption(
+        new Option('--parse-ahead <mode>', 'NDJSON readings: parse in a worker thread, one batch ahead of the writer')
+          .choices(['auto', 'always', 'never'])
+          .default('auto'),
+      )
       .option('--no-resume', 'start over even if a checkpoint exists'),
   ).action(async (file: string, o: ImportFlags) => {
     const format = parseFormat(o.format, file);
@@ -79,6 +85,7 @@ export function importCommand(program: Command): void {
         checkpoint,
         ...(mapping ? { mapping } : {}),
         ...(o.batch ? { batchSize: o.batch } : {}),
+        parseAhead: o.parseAhead,
         onResume: (cp) =>
           console.error(`gridloop: resuming ${file} at record ${cp.record} (byte ${cp.offset}) from a checkpoint`),
         onProgress: (done, total, s) => {
