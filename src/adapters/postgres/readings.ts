@@ -5,7 +5,7 @@ import type { ReadingStore, Rollup } from '../../ingest/ports.ts';
 import type { QuarantineEntry } from '../../ingest/types.ts';
 import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
-import { firstOfEachKey, type KeyedRows, keyOrder, rollupGroups } from '../rows/readings.ts';
+import { byRollupKey, firstOfEachKey, type KeyedRows, keyOrder, rollupGroups } from '../rows/readings.ts';
 import { inTx, type Pool, type PoolClient } from './db.ts';
 import { deleteBefore, ensurePartitions, monthOf } from './partitions.ts';
 import { writeQuarantine } from './quarantine.ts';
@@ -89,7 +89,7 @@ export class PgReadingStore implements ReadingStore {
         const firsts = firstOfEachKey(rows, order);
         if (await copyAllNew(c, rows, firsts)) for (const i of firsts) flags[i] = 1;
         else await insertNew(c, rows, firsts, flags);
-        const groups = rollupGroups(readings, rows.metric, order, flags);
+        const groups = rollupGroups(readings, rows.metric, order, flags).sort(byRollupKey);
         if (groups.length > 0)
           await c.query(UPSERT_ROLLUPS, [
             groups.map((g) => g.cell),

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { bucketOf, ROLLUP_BUCKET_MS } from '../../ingest/ports.ts';
 import type { Reading } from '../../sensors/types.ts';
 import type { CellId, SensorId } from '../../shared/brand.ts';
-import { firstOfEachKey, type KeyedRows, keyOrder, type RollupGroup, rollupGroups } from './readings.ts';
+import { byRollupKey, firstOfEachKey, type KeyedRows, keyOrder, type RollupGroup, rollupGroups } from './readings.ts';
 
 type Row = { sensor: number; metric: number; ts: number; value: number; cell: string; stored: boolean };
 
@@ -73,7 +73,7 @@ test('property: firstOfEachKey lists the first row of every key in the batch, on
   );
 });
 
-test('property: rollupGroups sums exactly the stored rows per (cell, metric, bucket), in key order, sorted by key', () => {
+test('property: rollupGroups sums exactly the stored rows per (cell, metric, bucket), in key order; byRollupKey sorts them', () => {
   fc.assert(
     fc.property(fc.array(row, { maxLength: 200 }), (rows) => {
       const k = keyed(rows);
@@ -117,11 +117,12 @@ test('property: rollupGroups sums exactly the stored rows per (cell, metric, buc
           });
       }
       const groups = rollupGroups(readings, k.metric, order, flags);
-      const byKey = (a: RollupGroup, b: RollupGroup) =>
-        a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.metric - b.metric || a.bucket - b.bucket;
-      assert.deepEqual(groups, [...model.values()].sort(byKey));
-      for (let j = 1; j < groups.length; j++)
-        assert.ok(byKey(groups[j - 1] as RollupGroup, groups[j] as RollupGroup) < 0);
+      assert.deepEqual(groups, [...model.values()]);
+      // Sorted for PostgreSQL's lock order: strictly increasing (cell, metric, bucket).
+      const sorted = [...groups].sort(byRollupKey);
+      const before = (a: RollupGroup, b: RollupGroup) =>
+        a.cell !== b.cell ? a.cell < b.cell : a.metric !== b.metric ? a.metric < b.metric : a.bucket < b.bucket;
+      for (let j = 1; j < sorted.length; j++) assert.ok(before(sorted[j - 1] as RollupGroup, sorted[j] as RollupGroup));
     }),
   );
 });

@@ -53,8 +53,8 @@ export interface RollupGroup {
 
 /**
  * The rollup groups of the rows flagged stored, summed in key order (so that both databases add the same floats in
- * the same order), sorted by (cell, metric, bucket) so that writers upsert them in one order. In key order a series'
- * readings of one bucket are neighbours: the map is asked only where a group ends, not for every reading.
+ * the same order). In key order a series' readings of one bucket are neighbours: the map is asked only where a group
+ * ends, not for every reading.
  */
 export function rollupGroups(
   readings: readonly Reading[],
@@ -82,7 +82,9 @@ export function rollupGroups(
     if (r.value < g.min) g.min = r.value;
     if (r.value > g.max) g.max = r.value;
   }
-  return [...groups.values()].sort((a, b) =>
-    a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.metric - b.metric || a.bucket - b.bucket,
-  );
+  return [...groups.values()];
 }
+
+/** Orders rollup groups by (cell, metric, bucket): writers that upsert in this order never deadlock each other. */
+export const byRollupKey = (a: RollupGroup, b: RollupGroup): number =>
+  a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : a.metric - b.metric || a.bucket - b.bucket;
