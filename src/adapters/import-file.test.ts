@@ -307,14 +307,17 @@ describe('importFile', () => {
             }),
       );
       writeFileSync(path, `\ufeff${lines.join('\r\n')}`);
+      const run = (deps: ReturnType<typeof setup>['deps'], more: Partial<FileImportOptions>) =>
+        importFile(path, deps, {
+          format: 'ndjson',
+          kind: 'readings',
+          source: 's',
+          batchSize: 300,
+          parseAhead,
+          ...more,
+        });
       // The unbroken run parses on the import's thread: the stopped and resumed one must match it either way.
-      const whole = await importFile(path, setup().deps, {
-        format: 'ndjson',
-        kind: 'readings',
-        source: 's',
-        batchSize: 300,
-        parseAhead: 'never',
-      });
+      const whole = await run(setup().deps, { parseAhead: 'never' });
 
       const { deps, stores } = setup();
       const cpDir = join(dir, `${parseAhead}-data-cp`);
@@ -322,12 +325,7 @@ describe('importFile', () => {
       let calls = 0;
       // Stop the first run the hard way: an exception after the third committed batch.
       await assert.rejects(
-        importFile(path, deps, {
-          format: 'ndjson',
-          kind: 'readings',
-          source: 's',
-          batchSize: 300,
-          parseAhead,
+        run(deps, {
           checkpoint,
           onProgress: () => {
             if (++calls === 3) throw new Error('stop');
@@ -338,12 +336,7 @@ describe('importFile', () => {
       const cp = checkpoint.read();
       assert.equal(cp?.record, 900);
       let resumedFrom: number | undefined;
-      const rest = await importFile(path, deps, {
-        format: 'ndjson',
-        kind: 'readings',
-        source: 's',
-        batchSize: 300,
-        parseAhead,
+      const rest = await run(deps, {
         checkpoint,
         onResume: (c) => {
           resumedFrom = c.record;

@@ -5,7 +5,7 @@ import type { ReadingStore, Rollup } from '../../ingest/ports.ts';
 import type { QuarantineEntry } from '../../ingest/types.ts';
 import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
-import { byRollupKey, firstOfEachKey, type KeyedRows, keyOrder, rollupGroups } from '../rows/readings.ts';
+import { byRollupKey, firstOfEachKey, type KeyedRows, keyedRows, keyOrder, rollupGroups } from '../rows/readings.ts';
 import { inTx, type Pool, type PoolClient } from './db.ts';
 import { deleteBefore, ensurePartitions, monthOf } from './partitions.ts';
 import { writeQuarantine } from './quarantine.ts';
@@ -139,21 +139,11 @@ export class PgReadingStore implements ReadingStore {
       );
       for (const r of rows) pending.metrics.set(r.name, r.key);
     }
-    const n = readings.length;
-    const rows = {
-      sensor: new Int32Array(n),
-      metric: new Int32Array(n),
-      ts: new Float64Array(n),
-      value: new Float64Array(n),
-    };
-    for (let i = 0; i < n; i++) {
-      const r = readings[i] as Reading;
-      rows.sensor[i] = (pending.sensors.get(r.sensor) ?? this.#sensorKeys.get(r.sensor))?.key ?? 0;
-      rows.metric[i] = pending.metrics.get(r.metric) ?? this.#metricKeys.get(r.metric) ?? 0;
-      rows.ts[i] = r.ts;
-      rows.value[i] = r.value;
-    }
-    return rows;
+    return keyedRows(
+      readings,
+      (r) => (pending.sensors.get(r.sensor) ?? this.#sensorKeys.get(r.sensor))?.key ?? 0,
+      (r) => pending.metrics.get(r.metric) ?? this.#metricKeys.get(r.metric) ?? 0,
+    );
   }
 
   async countReadings(): Promise<number> {

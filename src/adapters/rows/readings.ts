@@ -9,6 +9,29 @@ export interface KeyedRows {
   readonly value: Float64Array;
 }
 
+/** The batch as integer-keyed rows, with each reading's sensor and metric key from the store's own lookups. */
+export function keyedRows(
+  readings: readonly Reading[],
+  sensorKey: (r: Reading) => number,
+  metricKey: (r: Reading) => number,
+): KeyedRows {
+  const n = readings.length;
+  const rows = {
+    sensor: new Int32Array(n),
+    metric: new Int32Array(n),
+    ts: new Float64Array(n),
+    value: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = readings[i] as Reading;
+    rows.sensor[i] = sensorKey(r);
+    rows.metric[i] = metricKey(r);
+    rows.ts[i] = r.ts;
+    rows.value[i] = r.value;
+  }
+  return rows;
+}
+
 /**
  * Row indices sorted by (sensor, metric, ts), ties in batch order, so that the first of two equal keys comes first.
  * Both databases insert in this order: consecutive inserts land on the same B-tree pages, and writers that insert the

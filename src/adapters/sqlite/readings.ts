@@ -3,7 +3,7 @@ import type { ReadingStore, Rollup } from '../../ingest/ports.ts';
 import type { QuarantineEntry } from '../../ingest/types.ts';
 import type { Reading } from '../../sensors/types.ts';
 import type { CellId, EpochMs, SensorId } from '../../shared/brand.ts';
-import { type KeyedRows, rollupGroups } from '../rows/readings.ts';
+import { type KeyedRows, keyedRows, rollupGroups } from '../rows/readings.ts';
 import type { Db } from './db.ts';
 import { insertQuarantineStatement, writeQuarantine } from './quarantine.ts';
 import { type InsertedRows, readingInserter } from './reading-insert.ts';
@@ -85,20 +85,11 @@ export class SqliteReadingStore implements ReadingStore {
   }
 
   #write(readings: readonly Reading[], quarantine: readonly QuarantineEntry[], pending: NewKeys): Uint8Array {
-    const n = readings.length;
-    const rows = {
-      sensor: new Int32Array(n),
-      metric: new Int32Array(n),
-      ts: new Float64Array(n),
-      value: new Float64Array(n),
-    };
-    for (let i = 0; i < n; i++) {
-      const r = readings[i] as Reading;
-      rows.sensor[i] = this.#sensorKey(r.sensor, r.cell, pending);
-      rows.metric[i] = this.#metricKey(r.metric, pending);
-      rows.ts[i] = r.ts;
-      rows.value[i] = r.value;
-    }
+    const rows = keyedRows(
+      readings,
+      (r) => this.#sensorKey(r.sensor, r.cell, pending),
+      (r) => this.#metricKey(r.metric, pending),
+    );
     const { flags, order } = this.#insert(rows);
     // Aggregated per batch first, so each (cell, metric, bucket) is upserted once per batch.
     for (const g of rollupGroups(readings, rows.metric, order, flags))
