@@ -38,6 +38,57 @@ export function keyedRows(
  * same keys at once take their locks in one order.
  */
 export function keyOrder(rows: KeyedRows): Uint32Array {
+  const { sensor, metric, ts } = rows;
+  const n = ts.length;
+  // The series key below is exact for metric keys below 2^16 (a store numbers its metrics from 1).
+  if (metric.some((m) => m < 0 || m >= 65_536)) return sortedOrder(rows);
+  // A batch holds few series and many readings each, mostly in time order: a counting sort by series (stable, so each
+  // series keeps batch order), then a comparison sort only of the series whose times are not already in order.
+  const seriesOf = new Int32Array(n);
+  const ids = new Map<number, number>();
+  const keys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = (sensor[i] as number) * 65_536 + (metric[i] as number);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = keys.length;
+      ids.set(key, id);
+      keys.push(key);
+    }
+    seriesOf[i] = id;
+  }
+  const byKey = keys.map((_, id) => id).sort((a, b) => (keys[a] as number) - (keys[b] as number));
+  const count = new Int32Array(keys.length);
+  for (let i = 0; i < n; i++) count[seriesOf[i] as number] = (count[seriesOf[i] as number] as number) + 1;
+  // next[id]: where the series' next row goes; series laid out in key order.
+  const next = new Int32Array(keys.length);
+  for (let r = 0, at = 0; r < byKey.length; r++) {
+    const id = byKey[r] as number;
+    next[id] = at;
+    at += count[id] as number;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = seriesOf[i] as number;
+    order[next[id] as number] = i;
+    next[id] = (next[id] as number) + 1;
+  }
+  // Each series' segment now ends at next[id]; sort a segment only if its times go backwards somewhere.
+  for (let r = 0, from = 0; r < byKey.length; r++) {
+    const to = next[byKey[r] as number] as number;
+    for (let j = from + 1; j < to; j++) {
+      if ((ts[order[j] as number] as number) < (ts[order[j - 1] as number] as number)) {
+        order.subarray(from, to).sort((a, b) => (ts[a] as number) - (ts[b] as number) || a - b);
+        break;
+      }
+    }
+    from = to;
+  }
+  return order;
+}
+
+/** keyOrder by one comparison sort of the whole batch. */
+function sortedOrder(rows: KeyedRows): Uint32Array {
   const order = new Uint32Array(rows.ts.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const { sensor, metric, ts } = rows;
