@@ -24,7 +24,7 @@ export interface FileImportOptions {
   readonly maxLineBytes?: number;
   /**
    * NDJSON readings: parse in a worker thread, one batch ahead of the writer. 'auto' (the default): for the rest of a
-   * file of at least PARSE_AHEAD_MIN_BYTES, taking over from the first batch boundary after the worker has loaded;
+   * file of at least PARSE_AHEAD_MIN_BYTES, taking over at the end of the first 1 MB chunk after the worker has loaded;
    * 'always': the worker parses from the start. Whichever, the import stores, counts and checkpoints the same.
    */
   readonly parseAhead?: 'auto' | 'always' | 'never';
@@ -153,10 +153,11 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
     let handedOver = false;
     if (opts.parseAhead === 'always' && ahead !== undefined) {
       await ahead.whenReady();
+      ahead.start(offset);
       handedOver = true;
     }
     if (!handedOver)
-      reading: for await (const chunk of units) {
+      for await (const chunk of units) {
         for (let i = 0; i < chunk.items.length; i++) {
           const item = chunk.items[i] as Item;
           n++;
@@ -167,18 +168,19 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
             pendingNumbers.push(n - 1);
             if (item.warning) pendingWarnings.push(item.warning);
           }
-          if (pending.length >= batchSize) {
-            await flush(lastEnd, n);
-            // From a batch boundary on, the worker reads and parses; the rest of this chunk is read again there.
-            if (ahead?.ready) {
-              handedOver = true;
-              break reading;
-            }
-          }
+          if (pending.length >= batchSize) await flush(lastEnd, n);
+        }
+        // Once the worker has loaded it reads on from here, while this thread stores the lines it already has as a
+        // shorter batch (the counts do not depend on where batches end).
+        if (ahead?.ready) {
+          ahead.start(lastEnd);
+          if (pending.length > 0) await flush(lastEnd, n);
+          handedOver = true;
+          break;
         }
       }
     if (ahead !== undefined && handedOver) {
-      for await (const b of ahead.batches(lastEnd)) {
+      for await (const b of ahead.batches()) {
         const first = n;
         // A reading beyond the future-skew bound (rare) needs the text for its quarantine entry: read it again.
         const s =

@@ -13,15 +13,17 @@ type FromWorker = { type: 'ready' } | ({ type: 'batch' } & ParsedBatch) | { type
 
 /**
  * The worker thread that parses an NDJSON readings import ahead of the writer, on the machine's other core. It starts
- * at once but reads nothing until `batches` is called: the import parses its first batches itself while the worker
- * loads (a fifth of a second), then hands over at a batch boundary once `ready`.
+ * at once but reads nothing until `start`: the import parses its first lines itself while the worker loads (a fifth of
+ * a second), then hands over at a line boundary once `ready`.
  */
 export interface ParseAhead {
   readonly ready: boolean;
   /** Resolves once the worker is ready; rejects if it failed first. */
   whenReady(): Promise<void>;
-  /** The file's batches from `offset` (a line start) to its end; a worker failure ends them with its error. */
-  batches(offset: number): AsyncGenerator<ParsedBatch>;
+  /** Tells the worker to read from `offset` (a line start) on; it starts parsing at once. */
+  start(offset: number): void;
+  /** The batches from the start offset to the file's end; a worker failure ends them with its error. */
+  batches(): AsyncGenerator<ParsedBatch>;
   close(): Promise<void>;
 }
 
@@ -64,8 +66,10 @@ export function startParseAhead(setup: ParseAheadSetup): ParseAhead {
         await new Promise<void>((r) => (wake = r));
       }
     },
-    async *batches(offset) {
+    start(offset) {
       post({ type: 'start', offset });
+    },
+    async *batches() {
       for (;;) {
         const m = queue.shift();
         if (m === undefined) {
