@@ -1,5 +1,5 @@
 import type { ImportKind, ImportWarning, Mapping } from '../ingest/mapping.ts';
-import { sensorList, snapshotOf } from '../ingest/parse-ahead.ts';
+import { sensorList } from '../ingest/parse-ahead.ts';
 import { createIngest, type IngestDeps, MAX_ERRORS } from '../ingest/pipeline.ts';
 import type { IngestSummary, QuarantineEntry } from '../ingest/types.ts';
 import type { Checkpoint, CheckpointFile } from './import-checkpoint.ts';
@@ -140,7 +140,7 @@ export async function importFile(path: string, deps: IngestDeps, opts: FileImpor
   const list = asLines ? sensorList(deps.sensors) : [];
   const ahead =
     asLines && wantsParseAhead(opts.parseAhead ?? 'auto', size - offset)
-      ? startParseAhead({ path, maxLine, batchSize, sensors: snapshotOf(list) })
+      ? startParseAhead({ path, maxLine, batchSize, sensors: list })
       : undefined;
   try {
     let n = record;

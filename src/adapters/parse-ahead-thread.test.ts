@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { tinyIngestCity } from '../ingest/fixtures.ts';
-import { parseAhead, registryOf, type SensorSnapshot, sensorList, snapshotOf } from '../ingest/parse-ahead.ts';
+import { aheadParser, sensorList } from '../ingest/parse-ahead.ts';
 import { type ParsedBatch, startParseAhead } from './parse-ahead-thread.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gridloop-parse-ahead-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const sensors: SensorSnapshot[] = snapshotOf(sensorList(tinyIngestCity().sensors));
+const sensors = sensorList(tinyIngestCity().sensors);
 
 const line = (i: number) =>
   i % 7 === 3
@@ -41,10 +41,9 @@ test('the worker sends the file from an offset in batches of whole lines, parsed
     assert.equal(batches[0]?.start, offset);
     for (let k = 1; k < batches.length; k++) assert.equal(batches[k]?.start, batches[k - 1]?.end);
     assert.equal(batches.at(-1)?.end, statSync(path).size);
-    const registry = registryOf(sensors);
-    const index = new Map(sensors.map((s, k) => [s.id, k]));
+    const parse = aheadParser(sensors);
     batches.forEach((b, k) => {
-      const expected = parseAhead(lines.slice(from + 600 * k, from + 600 * (k + 1)), registry, index);
+      const expected = parse(lines.slice(from + 600 * k, from + 600 * (k + 1)));
       assert.deepEqual({ ...b.parsed }, { ...expected });
     });
   } finally {

@@ -1,7 +1,8 @@
-// The worker thread of `parseAheadWorker`: reads an NDJSON readings file from a byte offset and sends it back in
+// The worker thread of `startParseAhead` (parse-ahead-thread.ts): reads an NDJSON readings file from a byte offset and sends it back in
 // batches of lines parsed by the fast path, at most AHEAD batches before the import has taken them.
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseAhead, registryOf, type SensorSnapshot } from '../ingest/parse-ahead.ts';
+import { aheadParser } from '../ingest/parse-ahead.ts';
+import type { RegisteredSensor } from '../sensors/registry.ts';
 import { readNdjsonLines } from './import-ndjson.ts';
 
 /** Batches sent and not yet taken: one being stored, one ready. */
@@ -11,15 +12,15 @@ export interface ParseAheadSetup {
   readonly path: string;
   readonly maxLine: number;
   readonly batchSize: number;
-  readonly sensors: readonly SensorSnapshot[];
+  /** The registry's `sensorList`, in that order. */
+  readonly sensors: readonly RegisteredSensor[];
 }
 
 /** Main → worker: read from this offset on / one batch was taken. */
 export type ToWorker = { readonly type: 'start'; readonly offset: number } | { readonly type: 'taken' };
 
 async function run(port: NonNullable<typeof parentPort>, setup: ParseAheadSetup): Promise<void> {
-  const sensors = registryOf(setup.sensors);
-  const index = new Map(setup.sensors.map((s, k) => [s.id, k]));
+  const parse = aheadParser(setup.sensors);
   let credit = AHEAD;
   let wake: (() => void) | undefined;
   const start = new Promise<number>((resolve) => {
@@ -38,7 +39,7 @@ async function run(port: NonNullable<typeof parentPort>, setup: ParseAheadSetup)
   const send = async () => {
     while (credit === 0) await new Promise<void>((r) => (wake = r));
     credit--;
-    const parsed = parseAhead(lines, sensors, index);
+    const parsed = parse(lines);
     port.postMessage({ type: 'batch', start: from, end, parsed }, [
       parsed.sensor.buffer,
       parsed.metric.buffer,

@@ -6,7 +6,7 @@ import type { GridloopEvents } from '../events.ts';
 import { EventBus } from '../shared/bus.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { tinyIngestCity } from './fixtures.ts';
-import { BLANK, parseAhead, registryOf, SLOW, sensorList, snapshotOf } from './parse-ahead.ts';
+import { aheadParser, BLANK, SLOW, sensorList } from './parse-ahead.ts';
 import { createIngest } from './pipeline.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 12);
@@ -21,10 +21,9 @@ function setup() {
   return { ingest, stores, stored, sensors, skew: city.ingest.maxFutureSkewMs };
 }
 
-/** What the worker does: the registry rebuilt from its snapshot, the lines parsed with it. */
+/** What the worker does: the sensor list as a worker receives it (a structured clone), the lines parsed with it. */
 function parseAsWorker(lines: readonly string[], list: ReturnType<typeof sensorList>) {
-  const snapshot = structuredClone(snapshotOf(list));
-  return parseAhead(lines, registryOf(snapshot), new Map(snapshot.map((s, k) => [s.id, k])));
+  return aheadParser(structuredClone(list))(lines);
 }
 
 // Mostly past; some minutes ahead, on both sides of the city's five minutes of allowed clock skew.
@@ -85,7 +84,7 @@ test('property: parsed ahead (as in the worker), the pipeline stores, quarantine
   );
 });
 
-test('parseAhead marks blank and slow lines and keeps the slow lines’ text in order', () => {
+test('aheadParser marks blank and slow lines and keeps the slow lines’ text in order', () => {
   const { sensors } = setup();
   const list = sensorList(sensors);
   const good = JSON.stringify({ sensor: 'aq-1', metric: 'pm25', value: 12.5, ts: '2024-06-01T11:00:00Z' });

@@ -1,5 +1,4 @@
 import type { MetricRange, RegisteredSensor, SensorRegistry } from '../sensors/registry.ts';
-import type { AreaId, CellId, SensorId } from '../shared/brand.ts';
 import { fastReading } from './fast-reading.ts';
 import { isBlank } from './ndjson.ts';
 
@@ -25,77 +24,53 @@ export interface ParsedLines {
   readonly maxTs: number;
 }
 
-/** The registry as plain data that a worker can be sent, in `sensorList` order. */
-export interface SensorSnapshot {
-  readonly id: string;
-  readonly kind: string;
-  readonly cell: string;
-  readonly area: string;
-  readonly metrics: readonly MetricRange[];
-}
-
-/** The registry's sensors in a fixed order: what a ParsedLines sensor index refers to. */
+/**
+ * The registry's sensors in a fixed order: what a ParsedLines sensor index refers to. Plain data (a Map and arrays),
+ * so that a worker thread can be sent it as it is.
+ */
 export const sensorList = (sensors: SensorRegistry): RegisteredSensor[] => [...sensors.values()];
 
-export const snapshotOf = (list: readonly RegisteredSensor[]): SensorSnapshot[] =>
-  list.map((s) => ({ id: s.id, kind: s.kind, cell: s.cell, area: s.area, metrics: [...s.metricList] }));
-
-/** Rebuilds a registry from its snapshot, in the same order. */
-export function registryOf(snapshot: readonly SensorSnapshot[]): SensorRegistry {
-  return new Map(
-    snapshot.map((s): [string, RegisteredSensor] => [
-      s.id,
-      {
-        id: s.id as SensorId,
-        kind: s.kind,
-        cell: s.cell as CellId,
-        area: s.area as AreaId,
-        metrics: new Map(s.metrics.map((m) => [m.name, m])),
-        metricList: s.metrics,
-      },
-    ]),
-  );
-}
-
 /**
- * Runs the fast path over `lines` with no future-skew check (that needs the pipeline's clock, see `maxTs`). A line the
- * fast path refuses with no time bound, it refuses at any time, so SLOW lines go straight to the slow path.
+ * A parser that runs the fast path over lines with no future-skew check (that needs the pipeline's clock, see
+ * `maxTs`). A line the fast path refuses with no time bound, it refuses at any time, so SLOW lines go straight to the
+ * slow path.
  */
-export function parseAhead(
-  lines: readonly string[],
-  sensors: SensorRegistry,
-  index: ReadonlyMap<string, number>,
-): ParsedLines {
-  const count = lines.length;
-  const out = {
-    count,
-    sensor: new Int32Array(count),
-    metric: new Int32Array(count),
-    ts: new Float64Array(count),
-    value: new Float64Array(count),
-    slow: [] as string[],
-    maxTs: Number.NEGATIVE_INFINITY,
+export function aheadParser(list: readonly RegisteredSensor[]): (lines: readonly string[]) => ParsedLines {
+  const sensors: SensorRegistry = new Map(list.map((s) => [s.id, s]));
+  const index = new Map(list.map((s, k) => [s.id as string, k]));
+  return (lines) => {
+    const count = lines.length;
+    const out = {
+      count,
+      sensor: new Int32Array(count),
+      metric: new Int32Array(count),
+      ts: new Float64Array(count),
+      value: new Float64Array(count),
+      slow: [] as string[],
+      maxTs: Number.NEGATIVE_INFINITY,
+    };
+    for (let i = 0; i < count; i++) {
+      const line = lines[i] as string;
+      if (isBlank(line)) {
+        out.sensor[i] = BLANK;
+        continue;
+      }
+      const r = fastReading(line, sensors, Number.POSITIVE_INFINITY, 0);
+      if (r === undefined) {
+        out.sensor[i] = SLOW;
+        out.slow.push(line);
+        continue;
+      }
+      const k = index.get(r.sensor) as number;
+      const metrics = (list[k] as RegisteredSensor).metricList;
+      let m = 0;
+      while ((metrics[m] as MetricRange).name !== r.metric) m++;
+      out.sensor[i] = k;
+      out.metric[i] = m;
+      out.ts[i] = r.ts;
+      out.value[i] = r.value;
+      if (r.ts > out.maxTs) out.maxTs = r.ts;
+    }
+    return out;
   };
-  for (let i = 0; i < count; i++) {
-    const line = lines[i] as string;
-    if (isBlank(line)) {
-      out.sensor[i] = BLANK;
-      continue;
-    }
-    const r = fastReading(line, sensors, Number.POSITIVE_INFINITY, 0);
-    if (r === undefined) {
-      out.sensor[i] = SLOW;
-      out.slow.push(line);
-      continue;
-    }
-    const metrics = (sensors.get(r.sensor) as RegisteredSensor).metricList;
-    let m = 0;
-    while ((metrics[m] as MetricRange).name !== r.metric) m++;
-    out.sensor[i] = index.get(r.sensor) as number;
-    out.metric[i] = m;
-    out.ts[i] = r.ts;
-    out.value[i] = r.value;
-    if (r.ts > out.maxTs) out.maxTs = r.ts;
-  }
-  return out;
 }

@@ -44,7 +44,7 @@ export interface Ingest {
     sources?: readonly string[],
   ): Promise<IngestSummary>;
   /**
-   * Readings parsed ahead (`parseAhead`, whose sensor indices point into `list`); an error's index is the line's index
+   * Readings parsed ahead (`aheadParser`, whose sensor indices point into `list`); an error's index is the line's index
    * in the batch. Undefined, with nothing stored, when the batch's latest timestamp is beyond the future-skew bound at
    * the pipeline's clock: the caller then sends those lines as text, which the slow path explains line by line.
    */
